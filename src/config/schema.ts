@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+export const PROVIDERS = ['heygen-v3', 'heygen-v2', 'heygen-v1', 'cloudsway', 'gmi'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'ids are 1-64 of A-Z a-z 0-9 _ . - starting alphanumeric');
+const secret = z.string().min(1, 'must not be empty');
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .transform((u) => u.replace(/\/+$/, ''));
+
+/** USD per output second by product, and per-call items; all optional (defaults per provider). */
+const Pricing = z.record(z.string(), z.union([z.number().nonnegative(), z.record(z.string(), z.number().nonnegative())]));
+
+const accountBase = {
+  id,
+  base_url: httpUrl,
+  api_key: secret,
+  pricing: Pricing.optional(),
+  timeout_ms: z.number().int().min(100).max(600_000).optional(),
+  max_concurrent_jobs: z.number().int().positive().optional(),
+};
+
+export const AccountConfig = z.discriminatedUnion('provider', [
+  z.strictObject({ ...accountBase, provider: z.literal('heygen-v3') }),
+  z.strictObject({ ...accountBase, provider: z.literal('heygen-v2'), upload_url: httpUrl.optional() }),
+  z.strictObject({ ...accountBase, provider: z.literal('heygen-v1'), upload_url: httpUrl.optional() }),
+  z.strictObject({
+    ...accountBase,
+    provider: z.literal('cloudsway'),
+    endpoint_paths: z
+      .strictObject({ video: z.string().min(1).optional(), translation: z.string().min(1).optional() })
+      .optional(),
+    endpoint_path: z.string().min(1).optional(),
+  }),
+  z.strictObject({ ...accountBase, provider: z.literal('gmi'), model: z.string().min(1).default('heygen-avatar-4') }),
+]);
+export type AccountConfig = z.infer<typeof AccountConfig>;
+
+export const ClientConfig = z.strictObject({
+  id,
+  api_keys: z.array(secret).min(1),
+  accounts: z.array(id).min(1),
+  routing: z.enum(['priority', 'cheapest']).default('priority'),
+  monthly_budget_usd: z.number().positive().optional(),
+  webhook_secret: secret.optional(),
+});
+export type ClientConfig = z.infer<typeof ClientConfig>;
+
+export const GatewayConfig = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: z.number().int().min(0).max(65535).default(8080),
+        public_url: httpUrl.optional(),
+        body_limit_bytes: z.number().int().positive().default(1_048_576),
+        request_timeout_ms: z.number().int().positive().default(120_000),
+      })
+      .prefault({}),
+    store: z.strictObject({ url: z.string().min(1).default('sqlite:./data/gateway.db') }).prefault({}),
+    admin: z.strictObject({ api_keys: z.array(secret).default([]) }).prefault({}),
+    webhooks: z.strictObject({ allow_private_targets: z.boolean().default(false) }).prefault({}),
+    clients: z.array(ClientConfig).min(1),
+    accounts: z.array(AccountConfig).min(1),
+    log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
+  })
+  .superRefine((cfg, ctx) => {
+    const accountIds = new Set<string>();
+    cfg.accounts.forEach((a, i) => {
+      if (accountIds.has(a.id)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'id'], message: `duplicate account id "${a.id}"` });
+      accountIds.add(a.id);
+      if (a.provider === 'cloudsway' && !a.endpoint_path && !a.endpoint_paths) {
+        ctx.addIssue({ code: 'custom', path: ['accounts', i], message: 'cloudsway accounts need endpoint_paths or endpoint_path' });
+      }
+    });
+    const clientIds = new Set<string>();
+    const keys = new Set<string>();
+    cfg.clients.forEach((c, i) => {
+      if (clientIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'id'], message: `duplicate client id "${c.id}"` });
+      clientIds.add(c.id);
+      c.accounts.forEach((a, j) => {
+        if (!accountIds.has(a)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'accounts', j], message: `unknown account "${a}"` });
+      });
+      c.api_keys.forEach((k, j) => {
+        // The message must not echo the key itself.
+        if (keys.has(k)) ctx.addIssue({ code: 'custom', path: ['clients', i, 'api_keys', j], message: 'api key is used twice' });
+        keys.add(k);
+      });
+    });
+  });
+export type GatewayConfig = z.infer<typeof GatewayConfig>;
+export type GatewayConfigInput = z.input<typeof GatewayConfig>;
