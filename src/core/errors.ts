@@ -66,6 +66,11 @@ export interface GatewayErrorOptions {
   docUrl?: string | null;
   /** Kept for logs only; never serialized to the client. */
   cause?: unknown;
+  /**
+   * True when the upstream certainly did not accept the request (connection refused, 5xx, 429),
+   * so a create may safely be retried on another account without risking a double-paid job.
+   */
+  fallbackSafe?: boolean;
 }
 
 export class GatewayError extends Error {
@@ -74,6 +79,7 @@ export class GatewayError extends Error {
   readonly param: string | null;
   readonly retryAfter: number | undefined;
   readonly docUrl: string | null;
+  readonly fallbackSafe: boolean;
 
   constructor(code: ErrorCode | (string & {}), message: string, opts: GatewayErrorOptions = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
@@ -83,6 +89,7 @@ export class GatewayError extends Error {
     this.param = opts.param ?? null;
     this.retryAfter = opts.retryAfter;
     this.docUrl = opts.docUrl ?? null;
+    this.fallbackSafe = opts.fallbackSafe ?? false;
   }
 
   toEnvelope(): ErrorEnvelope {

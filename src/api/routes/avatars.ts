@@ -1,0 +1,140 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorResponses } from '../schemas/common.js';
+import {
+  AvatarCreate,
+  AvatarCreateResponse,
+  AvatarGroupListQuery,
+  AvatarGroupListResponse,
+  AvatarGroupResponse,
+  AvatarLookListQuery,
+  AvatarLookListResponse,
+  AvatarLookResponse,
+  GroupIdParams,
+  LookIdParams,
+} from '../schemas/avatars.js';
+import { clientOf, pinOf, servedBy } from '../context.js';
+import type { Reference } from '../../core/jobs.js';
+
+const tags = ['Avatars'];
+
+/**
+ * Avatar groups and looks live on an upstream account: lists come from the client's preferred
+ * account (or the pinned one); a look or group the client created through the gateway is read
+ * from the account that holds it.
+ */
+export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { router, jobs, store } = app.gateway;
+
+  app.get(
+    '/v3/avatars',
+    {
+      schema: {
+        operationId: 'listAvatarGroups',
+        summary: 'List avatar groups',
+        tags,
+        querystring: AvatarGroupListQuery,
+        response: { 200: AvatarGroupListResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const adapter = router.pick({ client: clientOf(request), op: 'avatar.groups.list', pin: pinOf(request) });
+      const page = await adapter.listAvatarGroups(request.query);
+      servedBy(reply, adapter);
+      return page;
+    },
+  );
+
+  app.get(
+    '/v3/avatars/looks',
+    {
+      schema: {
+        operationId: 'listAvatarLooks',
+        summary: 'List avatar looks',
+        tags,
+        querystring: AvatarLookListQuery,
+        response: { 200: AvatarLookListResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const client = clientOf(request);
+      const affinity = request.query.group_id
+        ? await jobs.affinityOf(client, [{ kind: 'group', id: request.query.group_id, param: 'group_id' }])
+        : undefined;
+      const adapter = router.pick({ client, op: 'avatar.looks.list', pin: pinOf(request), affinity });
+      const page = await adapter.listAvatarLooks(request.query);
+      servedBy(reply, adapter);
+      return page;
+    },
+  );
+
+  app.get(
+    '/v3/avatars/looks/:look_id',
+    {
+      schema: {
+        operationId: 'getAvatarLook',
+        summary: 'Get an avatar look',
+        tags,
+        params: LookIdParams,
+        response: { 200: AvatarLookResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const client = clientOf(request);
+      const affinity = await jobs.affinityOf(client, [{ kind: 'look', id: request.params.look_id, param: 'look_id' }]);
+      const adapter = router.pick({ client, op: 'avatar.looks.get', pin: pinOf(request), affinity });
+      const look = await adapter.getAvatarLook(request.params.look_id);
+      servedBy(reply, adapter);
+      return { data: look };
+    },
+  );
+
+  app.get(
+    '/v3/avatars/:group_id',
+    {
+      schema: {
+        operationId: 'getAvatarGroup',
+        summary: 'Get an avatar group',
+        tags,
+        params: GroupIdParams,
+        response: { 200: AvatarGroupResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const client = clientOf(request);
+      const affinity = await jobs.affinityOf(client, [{ kind: 'group', id: request.params.group_id, param: 'group_id' }]);
+      const adapter = router.pick({ client, op: 'avatar.groups.get', pin: pinOf(request), affinity });
+      const group = await adapter.getAvatarGroup(request.params.group_id);
+      servedBy(reply, adapter);
+      return { data: group };
+    },
+  );
+
+  app.post(
+    '/v3/avatars',
+    {
+      schema: {
+        operationId: 'createAvatar',
+        summary: 'Create an avatar (photo, digital twin, prompt)',
+        tags,
+        body: AvatarCreate,
+        response: { 200: AvatarCreateResponse, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const client = clientOf(request);
+      const body = request.body;
+      const refs: Reference[] = [];
+      if ('file' in body && body.file.type === 'asset_id') refs.push({ kind: 'asset', id: body.file.asset_id, param: 'file.asset_id' });
+      if (body.type === 'prompt' && body.avatar_id) refs.push({ kind: 'look', id: body.avatar_id, param: 'avatar_id' });
+      if (body.avatar_group_id) refs.push({ kind: 'group', id: body.avatar_group_id, param: 'avatar_group_id' });
+      const affinity = await jobs.affinityOf(client, refs);
+      const adapter = router.pick({ client, op: 'avatar.create', input: body, pin: pinOf(request), affinity });
+      const created = await adapter.createAvatar(body);
+      // New looks and groups exist only on this account: later requests naming them go there.
+      if (created.avatar_item?.id) await store.putAffinity('look', created.avatar_item.id, adapter.accountId, client.id);
+      if (created.avatar_group?.id) await store.putAffinity('group', created.avatar_group.id, adapter.accountId, client.id);
+      servedBy(reply, adapter);
+      return { data: created };
+    },
+  );
+};

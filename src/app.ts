@@ -1,0 +1,127 @@
+/**
+ * buildApp(config) returns the gateway as a fastify instance: tests drive it with inject(),
+ * `serve` listens with it. Everything stateful is created here and closed with the app.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import multipart from '@fastify/multipart';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import type { Dispatcher } from 'undici';
+import type { GatewayConfig } from './config/schema.js';
+import { adapterFactories } from '../adapters/registry.js';
+import { AccountSet } from './core/accounts.js';
+import type { AdapterFactory } from './core/adapter.js';
+import { ClientDirectory } from './core/clients.js';
+import { JobService } from './core/jobs.js';
+import { REDACT_PATHS, type Logger } from './core/logger.js';
+import { Router } from './core/router.js';
+import { openStore } from './store/open.js';
+import type { Store } from './store/types.js';
+import { installErrorHandling } from './api/error-handler.js';
+import { clientAuth } from './api/auth.js';
+import type { GatewayServices } from './api/context.js';
+import { ErrorEnvelope } from './api/schemas/common.js';
+import { videoRoutes } from './api/routes/videos.js';
+import { translationRoutes } from './api/routes/translations.js';
+import { assetRoutes } from './api/routes/assets.js';
+import { avatarRoutes } from './api/routes/avatars.js';
+import { voiceAndUserRoutes } from './api/routes/voices.js';
+import { healthRoutes } from './api/routes/health.js';
+import { openApiInfo } from './api/openapi.js';
+
+export interface BuildOptions {
+  /** A store to use instead of opening `config.store.url` (tests). */
+  store?: Store;
+  /** Undici dispatcher for every adapter (tests: MockAgent). */
+  dispatcher?: Dispatcher;
+  /** Provider factories; defaults to adapters/registry.ts. */
+  factories?: Readonly<Record<string, AdapterFactory | undefined>>;
+  /** false silences logs (tests); otherwise pino options merged over the defaults. */
+  logger?: FastifyServerOptions['logger'];
+  now?: () => number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Bodies are validated strictly; query strings and path parameters are strings that may be coerced. */
+function validators(): { body: Ajv; other: Ajv } {
+  const base: AjvOptions = { allErrors: false, useDefaults: true, removeAdditional: false, discriminator: true, strict: false };
+  const body = new Ajv({ ...base, coerceTypes: false });
+  const other = new Ajv({ ...base, coerceTypes: 'array' });
+  return { body, other };
+}
+
+export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const loggerOpts: FastifyServerOptions['logger'] =
+    opts.logger === false
+      ? false
+      : {
+          level: config.log.level,
+          redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+          ...(typeof opts.logger === 'object' ? opts.logger : {}),
+        };
+
+  const app = Fastify({
+    logger: loggerOpts,
+    bodyLimit: config.server.body_limit_bytes,
+    requestTimeout: config.server.request_timeout_ms,
+    return503OnClosing: true,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      const v = Array.isArray(incoming) ? incoming[0] : incoming;
+      return v && REQUEST_ID.test(v) ? v : randomUUID();
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const ajv = validators();
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
+
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('X-Request-Id', request.id);
+  });
+
+  const logger = app.log as unknown as Logger;
+  const store = opts.store ?? openStore(config.store.url);
+  const accounts = new AccountSet(config.accounts, opts.factories ?? adapterFactories, {
+    logger,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  });
+  const router = new Router(accounts);
+  const services: GatewayServices = {
+    config,
+    store,
+    accounts,
+    router,
+    clients: new ClientDirectory(config.clients),
+    jobs: new JobService({ store, router, logger, ...(opts.now ? { now: opts.now } : {}) }),
+  };
+  app.decorate('gateway', services);
+  app.decorateRequest('client', null);
+  app.addHook('onClose', async () => {
+    await accounts.close();
+    if (!opts.store) await store.close();
+  });
+
+  app.addSchema(ErrorEnvelope);
+  await app.register(swagger, {
+    openapi: openApiInfo(config),
+    // Shared schemas keep their $id as the component name (ErrorEnvelope, not def-0).
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(multipart, { limits: { files: 1, fields: 10, parts: 20, fieldSize: 64 * 1024 } });
+  await app.register(healthRoutes);
+  await app.register(async (v3) => {
+    await v3.register(clientAuth);
+    await v3.register(videoRoutes);
+    await v3.register(translationRoutes);
+    await v3.register(assetRoutes);
+    await v3.register(avatarRoutes);
+    await v3.register(voiceAndUserRoutes);
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  return app;
+}

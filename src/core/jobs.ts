@@ -1,0 +1,271 @@
+/**
+ * Jobs: the gateway's record of every video and translation it started. Creates go through the
+ * router to an account; reads go back to the account that made the job, and a job that has
+ * reached a terminal status is answered from the store without calling the upstream.
+ */
+import type { ClientConfig } from '../config/schema.js';
+import type { VideoCreate, VideoDetail } from '../api/schemas/videos.js';
+import type { TranslationCreate, TranslationDetail } from '../api/schemas/translations.js';
+import type { Adapter, Page, Polled } from './adapter.js';
+import { GatewayError } from './errors.js';
+import { decodeCursor, encodeCursor, newJobId } from './ids.js';
+import type { Logger } from './logger.js';
+import type { Router } from './router.js';
+import type { JobKind, JobRecord, Store } from '../store/types.js';
+import { invalidParameter } from './errors.js';
+
+export const TERMINAL = new Set(['completed', 'failed']);
+
+export interface Served<T> {
+  value: T;
+  /** The adapter that served the call, for the X-Gateway-* headers. */
+  adapter: Adapter;
+}
+
+export interface JobServiceDeps {
+  store: Store;
+  router: Router;
+  logger: Logger;
+  now?: () => number;
+  /** Called for every upstream status word an adapter did not know (metrics hook). */
+  onUnknownStatus?: (provider: string, kind: JobKind, word: string) => void;
+}
+
+type Detail = Record<string, unknown>;
+
+const NOT_FOUND: Record<JobKind, string> = { video: 'Video not found.', translation: 'Video translation not found.' };
+
+export class JobService {
+  private readonly inflight = new Map<string, Promise<JobRecord>>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  // ---- videos ---------------------------------------------------------------------------
+
+  async createVideo(client: ClientConfig, body: VideoCreate, pin?: string): Promise<Served<{ video_id: string; status: string }>> {
+    const adapter = await this.pick(client, body, pin);
+    const submitted = await adapter.createVideo(body);
+    const at = this.now();
+    const id = newJobId('video');
+    await this.deps.store.insertJob({
+      id,
+      clientId: client.id,
+      accountId: adapter.accountId,
+      provider: adapter.provider,
+      kind: 'video',
+      upstreamId: submitted.upstreamId,
+      status: submitted.status,
+      title: body.title ?? null,
+      folderId: null,
+      callbackUrl: body.callback_url ?? null,
+      callbackId: body.callback_id ?? null,
+      request: body,
+      detail: { status: submitted.status, title: body.title ?? null, created_at: Math.floor(at / 1000) },
+      upstreamPayload: submitted.payload,
+      createdAt: at,
+    });
+    this.deps.logger.info({ job: id, account: adapter.accountId, upstream_id: submitted.upstreamId }, 'video job created');
+    return { value: { video_id: id, status: submitted.status }, adapter };
+  }
+
+  async getVideo(client: ClientConfig, id: string): Promise<Served<VideoDetail>> {
+    const job = await this.owned(client, id, 'video');
+    const adapter = this.deps.router.forJob(job.accountId);
+    const fresh = await this.refresh(job, adapter);
+    return { value: toVideoDetail(fresh), adapter };
+  }
+
+  async listVideos(client: ClientConfig, q: { limit?: number | undefined; token?: string | undefined; folder_id?: string | undefined; title?: string | undefined }): Promise<Page<VideoDetail>> {
+    const page = await this.list(client, 'video', q.limit ?? 10, q.token, q.folder_id, q.title);
+    return { ...page, data: page.data.map(toVideoDetail) };
+  }
+
+  async deleteVideo(client: ClientConfig, id: string): Promise<Served<{ id: string; deleted: boolean }>> {
+    const job = await this.owned(client, id, 'video');
+    const adapter = this.deps.router.forJob(job.accountId);
+    try {
+      await adapter.deleteVideo(job.upstreamId);
+    } catch (err) {
+      // Already gone upstream: the client's intent is met, so the gateway record goes too.
+      if (!(err instanceof GatewayError && err.status === 404)) throw err;
+    }
+    await this.deps.store.markDeleted(job.id, this.now());
+    return { value: { id: job.id, deleted: true }, adapter };
+  }
+
+  // ---- translations ---------------------------------------------------------------------
+
+  async createTranslation(client: ClientConfig, body: TranslationCreate, pin?: string): Promise<Served<{ video_translation_ids: string[] }>> {
+    const refs: Reference[] = [];
+    if (body.video.type === 'asset_id') refs.push({ kind: 'asset', id: body.video.asset_id, param: 'video.asset_id' });
+    if (body.audio?.type === 'asset_id') refs.push({ kind: 'asset', id: body.audio.asset_id, param: 'audio.asset_id' });
+    if (body.srt?.type === 'asset_id') refs.push({ kind: 'asset', id: body.srt.asset_id, param: 'srt.asset_id' });
+    const affinity = await this.affinityOf(client, refs);
+    const adapter = this.deps.router.pick({ client, op: 'translation.create', input: body, pin, affinity });
+    const submitted = await adapter.createTranslation(body);
+    const at = this.now();
+    const jobs = submitted.items.map((item) => ({
+      id: newJobId('translation'),
+      clientId: client.id,
+      accountId: adapter.accountId,
+      provider: adapter.provider,
+      kind: 'translation' as const,
+      upstreamId: item.upstreamId,
+      status: 'pending',
+      title: body.title ?? null,
+      folderId: body.folder_id ?? null,
+      callbackUrl: body.callback_url ?? null,
+      callbackId: body.callback_id ?? null,
+      request: body,
+      detail: {
+        status: 'pending',
+        title: body.title ?? null,
+        output_language: item.outputLanguage,
+        input_language: body.input_language ?? null,
+        translate_audio_only: body.translate_audio_only ?? false,
+        callback_id: body.callback_id ?? null,
+        created_at: Math.floor(at / 1000),
+      },
+      upstreamPayload: submitted.payload,
+      createdAt: at,
+    }));
+    await this.deps.store.insertJobs(jobs);
+    this.deps.logger.info({ jobs: jobs.map((j) => j.id), account: adapter.accountId }, 'translation jobs created');
+    return { value: { video_translation_ids: jobs.map((j) => j.id) }, adapter };
+  }
+
+  async getTranslation(client: ClientConfig, id: string): Promise<Served<TranslationDetail>> {
+    const job = await this.owned(client, id, 'translation');
+    const adapter = this.deps.router.forJob(job.accountId);
+    const fresh = await this.refresh(job, adapter);
+    return { value: toTranslationDetail(fresh), adapter };
+  }
+
+  async listTranslations(client: ClientConfig, q: { limit?: number | undefined; token?: string | undefined }): Promise<Page<TranslationDetail>> {
+    const page = await this.list(client, 'translation', q.limit ?? 10, q.token);
+    return { ...page, data: page.data.map(toTranslationDetail) };
+  }
+
+  // ---- shared ---------------------------------------------------------------------------
+
+  private async pick(client: ClientConfig, body: VideoCreate, pin?: string): Promise<Adapter> {
+    const affinity = await this.affinityOf(client, videoReferences(body));
+    return this.deps.router.pick({ client, op: 'video.create', input: body, pin, affinity });
+  }
+
+  /**
+   * The account that owns the first referenced asset or look this client created through the
+   * gateway: such ids only exist on that account. Ids the gateway never saw (public looks) route freely.
+   */
+  async affinityOf(client: ClientConfig, refs: Reference[]): Promise<{ accountId: string; param: string } | undefined> {
+    for (const ref of refs) {
+      const hit = await this.deps.store.getAffinity(ref.kind, ref.id);
+      if (hit && hit.clientId === client.id) return { accountId: hit.accountId, param: ref.param };
+    }
+    return undefined;
+  }
+
+  /** The job if it exists, belongs to this client, is of this kind and is not deleted; else 404. */
+  private async owned(client: ClientConfig, id: string, kind: JobKind): Promise<JobRecord> {
+    const job = await this.deps.store.getJob(id);
+    if (!job || job.clientId !== client.id || job.kind !== kind || job.deletedAt !== null) {
+      throw new GatewayError('video_not_found', NOT_FOUND[kind], { status: 404 });
+    }
+    return job;
+  }
+
+  /** Terminal jobs come from the store; in-progress ones from the upstream (one call per job at a time). */
+  async refresh(job: JobRecord, adapter: Adapter): Promise<JobRecord> {
+    if (TERMINAL.has(job.status)) return job;
+    const running = this.inflight.get(job.id);
+    if (running) return running;
+    const p = this.poll(job, adapter).finally(() => this.inflight.delete(job.id));
+    this.inflight.set(job.id, p);
+    return p;
+  }
+
+  private async poll(job: JobRecord, adapter: Adapter): Promise<JobRecord> {
+    const polled: Polled<Detail, string> =
+      job.kind === 'video' ? await adapter.getVideo(job.upstreamId) : await adapter.getTranslation(job.upstreamId);
+    if (polled.unknownStatus !== undefined) {
+      this.deps.logger.warn({ job: job.id, provider: adapter.provider, word: polled.unknownStatus }, 'unknown upstream status word');
+      this.deps.onUnknownStatus?.(adapter.provider, job.kind, polled.unknownStatus);
+    }
+    const status = polled.detail.status;
+    // Keep what the gateway knew that the upstream answer may lack (title, language, created_at).
+    const detail: Detail = { ...(job.detail ?? {}), ...dropNullish(polled.detail), status };
+    const terminal = TERMINAL.has(status);
+    const updated = await this.deps.store.updateJob(job.id, {
+      status,
+      detail,
+      upstreamPayload: polled.payload,
+      completedAt: terminal ? this.now() : null,
+    });
+    if (terminal) this.deps.logger.info({ job: job.id, status }, 'job finished');
+    return updated ?? { ...job, status, detail };
+  }
+
+  private async list(client: ClientConfig, kind: JobKind, limit: number, token?: string, folderId?: string, title?: string): Promise<Page<JobRecord>> {
+    const after = token ? decodeCursor(token) : undefined;
+    if (token && !after) throw invalidParameter('token', "'token' is not a valid pagination token.");
+    const rows = await this.deps.store.listJobs({
+      clientId: client.id,
+      kind,
+      limit: limit + 1,
+      ...(after ? { after } : {}),
+      ...(folderId ? { folderId } : {}),
+      ...(title ? { titleContains: title } : {}),
+    });
+    const has_more = rows.length > limit;
+    const data = rows.slice(0, limit);
+    const last = data[data.length - 1];
+    return { data, has_more, next_token: has_more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null };
+  }
+}
+
+export interface Reference {
+  kind: 'asset' | 'look' | 'group';
+  id: string;
+  param: string;
+}
+
+function videoReferences(body: VideoCreate): Reference[] {
+  const refs: Reference[] = [];
+  if (body.type === 'avatar') refs.push({ kind: 'look', id: body.avatar_id, param: 'avatar_id' });
+  if (body.type === 'image' && body.image.type === 'asset_id') refs.push({ kind: 'asset', id: body.image.asset_id, param: 'image.asset_id' });
+  if (body.audio_asset_id) refs.push({ kind: 'asset', id: body.audio_asset_id, param: 'audio_asset_id' });
+  if (body.background?.asset_id) refs.push({ kind: 'asset', id: body.background.asset_id, param: 'background.asset_id' });
+  return refs;
+}
+
+function dropNullish(o: Detail): Detail {
+  const out: Detail = {};
+  for (const [k, v] of Object.entries(o)) if (v !== null && v !== undefined) out[k] = v;
+  return out;
+}
+
+function toVideoDetail(job: JobRecord): VideoDetail {
+  const d = job.detail ?? {};
+  return {
+    ...(d as Partial<VideoDetail>),
+    id: job.id,
+    status: job.status as VideoDetail['status'],
+    title: (d.title as string | null | undefined) ?? job.title,
+    created_at: (d.created_at as number | null | undefined) ?? Math.floor(job.createdAt / 1000),
+  };
+}
+
+function toTranslationDetail(job: JobRecord): TranslationDetail {
+  const d = job.detail ?? {};
+  return {
+    ...(d as Partial<TranslationDetail>),
+    id: job.id,
+    status: job.status as TranslationDetail['status'],
+    title: (d.title as string | null | undefined) ?? job.title,
+    callback_id: (d.callback_id as string | null | undefined) ?? job.callbackId,
+    created_at: (d.created_at as number | null | undefined) ?? Math.floor(job.createdAt / 1000),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Chooses the account that serves a request: the client's accounts in priority order, filtered by
+ * what each adapter can do (operation and every field present). A pin (`X-Gateway-Account`)
+ * skips the choice but not the checks.
+ */
+import type { ClientConfig } from '../config/schema.js';
+import { unsupportedFields, type Adapter, type CheckedInputs, type Operation, type Unsupported } from './adapter.js';
+import type { AccountSet } from './accounts.js';
+import { GatewayError } from './errors.js';
+
+export interface RouteRequest<K extends Operation> {
+  client: ClientConfig;
+  op: K;
+  input?: K extends keyof CheckedInputs ? CheckedInputs[K] : undefined;
+  /** Account id from X-Gateway-Account. */
+  pin?: string | undefined;
+  /** Account that owns a resource the request references (asset, look); it must serve the request. */
+  affinity?: { accountId: string; param: string } | undefined;
+}
+
+export class Router {
+  constructor(private readonly accounts: AccountSet) {}
+
+  /** Every eligible adapter in preference order (first is the one to use). */
+  candidates<K extends Operation>(req: RouteRequest<K>): Adapter[] {
+    const { client, op, pin, affinity } = req;
+    if (pin !== undefined) {
+      if (!client.accounts.includes(pin)) {
+        throw new GatewayError('forbidden', `Account "${pin}" is not available to this client.`, { param: 'X-Gateway-Account' });
+      }
+      if (affinity && affinity.accountId !== pin) {
+        throw new GatewayError(
+          'provider_capability_unsupported',
+          `'${affinity.param}' belongs to account "${affinity.accountId}", but the request is pinned to "${pin}".`,
+          { param: affinity.param },
+        );
+      }
+      const adapter = this.accounts.get(pin);
+      if (!adapter) throw new GatewayError('forbidden', `Account "${pin}" is not available to this client.`, { param: 'X-Gateway-Account' });
+      const why = this.ineligibility(adapter, req);
+      if (why) {
+        throw new GatewayError('provider_capability_unsupported', `Account "${pin}" (${adapter.provider}) cannot serve this request: ${why.reason}`, {
+          param: why.param,
+        });
+      }
+      return [adapter];
+    }
+
+    const ids = affinity ? client.accounts.filter((a) => a === affinity.accountId) : client.accounts;
+    const eligible: Adapter[] = [];
+    const reasons: string[] = [];
+    let firstWhy: Unsupported | null = null;
+    for (const id of ids) {
+      const adapter = this.accounts.get(id);
+      if (!adapter) continue;
+      const why = this.ineligibility(adapter, req);
+      if (why) {
+        firstWhy ??= why;
+        reasons.push(`${id}: ${why.reason}`);
+      } else {
+        eligible.push(adapter);
+      }
+    }
+    if (eligible.length === 0) {
+      const detail = affinity && ids.length === 0 ? `'${affinity.param}' belongs to an account this client cannot use.` : reasons.join('; ');
+      throw new GatewayError('no_eligible_account', `None of this client's accounts can serve this request. ${detail}`.trim(), {
+        param: firstWhy?.param ?? affinity?.param ?? null,
+      });
+    }
+    return eligible;
+  }
+
+  /** The preferred eligible adapter (candidates() throws when there is none). */
+  pick<K extends Operation>(req: RouteRequest<K>): Adapter {
+    return this.candidates(req)[0]!;
+  }
+
+  /** The adapter a stored job belongs to; reads always go back to the account that made the job. */
+  forJob(accountId: string): Adapter {
+    const adapter = this.accounts.get(accountId);
+    if (!adapter) {
+      throw new GatewayError('upstream_error', `The account that made this job ("${accountId}") is no longer configured.`, { status: 503 });
+    }
+    return adapter;
+  }
+
+  private ineligibility<K extends Operation>(adapter: Adapter, req: RouteRequest<K>): Unsupported | null {
+    if (!adapter.capabilities.operations.has(req.op)) {
+      return { param: 'operation', reason: `${adapter.provider} does not support ${req.op}` };
+    }
+    if (req.input !== undefined && isChecked(req.op)) {
+      const [first] = unsupportedFields(adapter.capabilities, req.op, req.input as unknown as never);
+      if (first) return first;
+    }
+    return null;
+  }
+}
+
+const CHECKED = new Set<string>(['video.create', 'translation.create', 'avatar.create']);
+const isChecked = (op: Operation): op is keyof CheckedInputs => CHECKED.has(op);
