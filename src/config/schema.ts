@@ -7,8 +7,13 @@ const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'ids are 1-64 o
 const secret = z.string().min(1, 'must not be empty');
 const httpUrl = z
   .string()
-  .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL')
+  .refine((u) => {
+    try {
+      return ['http:', 'https:'].includes(new URL(u).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http(s) URL')
   .transform((u) => u.replace(/\/+$/, ''));
 
 /** USD per output second by product, and per-call items; all optional (defaults per provider). */
@@ -72,7 +77,8 @@ export const GatewayConfig = z
     cfg.accounts.forEach((a, i) => {
       if (accountIds.has(a.id)) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'id'], message: `duplicate account id "${a.id}"` });
       accountIds.add(a.id);
-      if (a.provider === 'cloudsway' && !a.endpoint_path && !a.endpoint_paths) {
+      // endpoint_paths names a path per product; endpoint_path serves every product it does not name.
+      if (a.provider === 'cloudsway' && !a.endpoint_path && !a.endpoint_paths?.video && !a.endpoint_paths?.translation) {
         ctx.addIssue({ code: 'custom', path: ['accounts', i], message: 'cloudsway accounts need endpoint_paths or endpoint_path' });
       }
     });
