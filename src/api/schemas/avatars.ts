@@ -1,21 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Discriminated, FileInput, Opt, page, pageQuery, single } from './common.js';
+import { StringEnum, Tagged, FileInput, Opt, page, pageQuery, single } from './common.js';
 
 /** The OpenAPI file says video_avatar, the newer docs say digital_twin: both are accepted and passed on. */
-export const AvatarLookType = Type.Union([
-  Type.Literal('studio_avatar'),
-  Type.Literal('digital_twin'),
-  Type.Literal('video_avatar'),
-  Type.Literal('photo_avatar'),
-]);
-const AvatarStatus = Type.Union([
-  Type.Literal('processing'),
-  Type.Literal('pending_consent'),
-  Type.Literal('failed'),
-  Type.Literal('completed'),
-]);
+export const AvatarLookType = StringEnum(['studio_avatar', 'digital_twin', 'video_avatar', 'photo_avatar']);
+const AvatarStatus = Type.String({ description: 'processing | pending_consent | completed | failed' });
 const AvatarError = Type.Object({ code: Type.String(), message: Type.String() });
-const Ownership = Type.Union([Type.Literal('public'), Type.Literal('private')]);
+const Ownership = StringEnum(['public', 'private']);
 
 export const AvatarGroupItem = Type.Object(
   {
@@ -39,7 +29,7 @@ export const AvatarLookItem = Type.Object(
   {
     id: Type.String(),
     name: Type.String(),
-    avatar_type: AvatarLookType,
+    avatar_type: Type.String({ description: 'studio_avatar | digital_twin | video_avatar | photo_avatar' }),
     group_id: Opt(Type.String()),
     preview_image_url: Opt(Type.String()),
     preview_video_url: Opt(Type.String()),
@@ -49,9 +39,7 @@ export const AvatarLookItem = Type.Object(
     supported_api_engines: Type.Optional(Type.Array(Type.String())),
     image_width: Opt(Type.Integer()),
     image_height: Opt(Type.Integer()),
-    preferred_orientation: Opt(
-      Type.Union([Type.Literal('portrait'), Type.Literal('landscape'), Type.Literal('square')]),
-    ),
+    preferred_orientation: Opt(Type.String({ description: 'portrait | landscape | square' })),
     status: Opt(AvatarStatus),
     error: Opt(AvatarError),
   },
@@ -77,7 +65,7 @@ export const LookIdParams = Type.Object({ look_id: Type.String({ minLength: 1, m
 
 const name = Type.String({ minLength: 1, maxLength: 255 });
 const groupId = Opt(Type.String({ maxLength: 256 }));
-export const AvatarCreate = Type.Union(
+export const AvatarCreate = Tagged(
   [
     Type.Object(
       { type: Type.Literal('photo'), name, file: FileInput, avatar_group_id: groupId },
@@ -103,7 +91,7 @@ export const AvatarCreate = Type.Union(
       { additionalProperties: false, title: 'CreatePromptAvatarRequest' },
     ),
   ],
-  { ...Discriminated, title: 'CreateAvatarRequestBody' },
+  { title: 'CreateAvatarRequestBody' },
 );
 export type AvatarCreate = Static<typeof AvatarCreate>;
 

@@ -1,4 +1,8 @@
-import { Type, type TSchema, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TSchema, type TObject, type TProperties, type TUnion, type SchemaOptions } from '@sinclair/typebox';
+
+/** A string restricted to a fixed set of values: one `enum` (clear OpenAPI, one clear error). */
+export const StringEnum = <const T extends readonly string[]>(values: T, options: SchemaOptions = {}) =>
+  Type.Unsafe<T[number]>({ ...options, type: 'string', enum: [...values] });
 
 /** OpenAPI 3.1 "T or null" as HeyGen's description writes it (anyOf [T, null]). */
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -49,13 +53,17 @@ export const AssetBase64 = Type.Object(
   { additionalProperties: false },
 );
 
-const discriminated = { discriminator: { propertyName: 'type' } };
-/** url | asset_id | base64 file reference (images, avatar training files). */
-export const FileInput = Type.Union([AssetUrl, AssetId, AssetBase64], discriminated);
-/** url | asset_id reference (translation sources). */
-export const UrlOrAsset = Type.Union([AssetUrl, AssetId], discriminated);
+/**
+ * A union told apart by its `type` field, as HeyGen's description writes it (oneOf + discriminator).
+ * AJV's discriminator support then reports errors for the one branch that `type` selects.
+ */
+export const Tagged = <T extends TObject[]>(schemas: [...T], options: SchemaOptions = {}) =>
+  Type.Unsafe<Static<TUnion<T>>>({ ...options, oneOf: schemas, discriminator: { propertyName: 'type' } });
 
-export const Discriminated = discriminated;
+/** url | asset_id | base64 file reference (images, avatar training files). */
+export const FileInput = Tagged([AssetUrl, AssetId, AssetBase64]);
+/** url | asset_id reference (translation sources). */
+export const UrlOrAsset = Tagged([AssetUrl, AssetId]);
 
 /** Cursor pagination query used by every v3 list, with the documented default and maximum. */
 export const pageQuery = <P extends TProperties>(defaultLimit: number, maxLimit: number, extra: P) =>

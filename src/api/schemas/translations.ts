@@ -1,12 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Opt, UrlOrAsset, page, pageQuery, single } from './common.js';
+import { StringEnum, Opt, UrlOrAsset, page, pageQuery, single } from './common.js';
 
-export const TranslationStatus = Type.Union([
-  Type.Literal('pending'),
-  Type.Literal('running'),
-  Type.Literal('completed'),
-  Type.Literal('failed'),
-]);
+export const TranslationStatus = StringEnum(['pending', 'running', 'completed', 'failed']);
 export type TranslationStatus = Static<typeof TranslationStatus>;
 
 export const TranslationCreate = Type.Object(
@@ -18,7 +13,7 @@ export const TranslationCreate = Type.Object(
     input_language: Opt(Type.String({ maxLength: 128 })),
     translate_audio_only: Type.Optional(Type.Boolean({ default: false })),
     speaker_num: Opt(Type.Integer({ minimum: 1, maximum: 20 })),
-    mode: Type.Optional(Type.Union([Type.Literal('speed'), Type.Literal('precision')], { default: 'speed' })),
+    mode: Type.Optional(StringEnum(['speed', 'precision'], { default: 'speed' })),
     callback_url: Opt(Type.String({ maxLength: 2048 })),
     callback_id: Opt(Type.String({ maxLength: 256 })),
     enable_caption: Type.Optional(Type.Boolean({ default: false })),
@@ -31,7 +26,7 @@ export const TranslationCreate = Type.Object(
     end_time: Opt(Type.Number({ minimum: 0 })),
     brand_voice_id: Opt(Type.String({ maxLength: 256 })),
     srt: Opt(UrlOrAsset),
-    srt_role: Opt(Type.Union([Type.Literal('input'), Type.Literal('output')])),
+    srt_role: Opt(StringEnum(['input', 'output'])),
     fps_mode: Opt(Type.String({ maxLength: 32 })),
     folder_id: Opt(Type.String({ maxLength: 256 })),
   },

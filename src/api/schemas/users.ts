@@ -9,12 +9,10 @@ export const UserInfo = Type.Object(
     email: Nullable(Type.String()),
     first_name: Nullable(Type.String()),
     last_name: Nullable(Type.String()),
-    billing_type: Opt(
-      Type.Union([Type.Literal('wallet'), Type.Literal('subscription'), Type.Literal('usage_based')]),
-    ),
+    billing_type: Opt(Type.String({ description: 'wallet | subscription | usage_based' })),
     wallet: Opt(
       Type.Object({
-        currency: Type.Union([Type.Literal('usd'), Type.Literal('credits')]),
+        currency: Type.String({ description: 'usd | credits' }),
         remaining_balance: Opt(Type.Number()),
         auto_reload: Opt(
           Type.Object({

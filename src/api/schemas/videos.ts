@@ -1,26 +1,16 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Discriminated, FileInput, Nullable, Opt, page, pageQuery, single } from './common.js';
+import { StringEnum, Tagged, FileInput, Nullable, Opt, page, pageQuery, single } from './common.js';
 
-export const VideoStatus = Type.Union(
-  [Type.Literal('pending'), Type.Literal('processing'), Type.Literal('completed'), Type.Literal('failed')],
-  { description: 'pending | processing | completed | failed' },
-);
+export const VideoStatus = StringEnum(['pending', 'processing', 'completed', 'failed']);
 export type VideoStatus = Static<typeof VideoStatus>;
 
-export const VideoResolution = Type.Union([Type.Literal('4k'), Type.Literal('1080p'), Type.Literal('720p')]);
+export const VideoResolution = StringEnum(['4k', '1080p', '720p']);
 /** The OpenAPI file lists 16:9 and 9:16; the newer docs add auto, 4:5, 5:4 and 1:1. */
-export const VideoAspectRatio = Type.Union([
-  Type.Literal('auto'),
-  Type.Literal('16:9'),
-  Type.Literal('9:16'),
-  Type.Literal('4:5'),
-  Type.Literal('5:4'),
-  Type.Literal('1:1'),
-]);
+export const VideoAspectRatio = StringEnum(['auto', '16:9', '9:16', '4:5', '5:4', '1:1']);
 
 export const BackgroundSetting = Type.Object(
   {
-    type: Type.Union([Type.Literal('color'), Type.Literal('image')]),
+    type: StringEnum(['color', 'image']),
     value: Opt(Type.String({ maxLength: 64 })),
     url: Opt(Type.String({ maxLength: 4096 })),
     asset_id: Opt(Type.String({ maxLength: 256 })),
@@ -38,11 +28,11 @@ export const VoiceSettings = Type.Object(
 );
 
 export const Engine = Type.Object(
-  { type: Type.Union([Type.Literal('avatar_iv'), Type.Literal('avatar_v')]) },
+  { type: StringEnum(['avatar_iv', 'avatar_v']) },
   { additionalProperties: false },
 );
 
-export const Expressiveness = Type.Union([Type.Literal('high'), Type.Literal('medium'), Type.Literal('low')]);
+export const Expressiveness = StringEnum(['high', 'medium', 'low']);
 
 /** Fields shared by both creation modes (CreateVideoFromAvatar / CreateVideoFromImage). */
 const common = {
@@ -61,7 +51,7 @@ const common = {
   motion_prompt: Opt(Type.String({ maxLength: 1000 })),
   expressiveness: Opt(Expressiveness),
   engine: Opt(Engine),
-  output_format: Opt(Type.Union([Type.Literal('mp4'), Type.Literal('webm')])),
+  output_format: Opt(StringEnum(['mp4', 'webm'])),
 };
 
 export const VideoCreateAvatar = Type.Object(
@@ -72,10 +62,7 @@ export const VideoCreateImage = Type.Object(
   { type: Type.Literal('image'), image: FileInput, ...common },
   { additionalProperties: false, title: 'CreateVideoFromImage' },
 );
-export const VideoCreate = Type.Union([VideoCreateAvatar, VideoCreateImage], {
-  ...Discriminated,
-  title: 'CreateVideoV3RequestBody',
-});
+export const VideoCreate = Tagged([VideoCreateAvatar, VideoCreateImage], { title: 'CreateVideoV3RequestBody' });
 export type VideoCreate = Static<typeof VideoCreate>;
 
 export const VideoCreated = Type.Object({ video_id: Type.String(), status: Type.String() });

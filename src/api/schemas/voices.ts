@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Opt, page, pageQuery, single } from './common.js';
+import { StringEnum, Opt, page, pageQuery, single } from './common.js';
 
 export const VoiceItem = Type.Object(
   {
@@ -10,14 +10,14 @@ export const VoiceItem = Type.Object(
     preview_audio_url: Opt(Type.String()),
     support_pause: Type.Boolean(),
     support_locale: Type.Boolean(),
-    type: Type.Union([Type.Literal('public'), Type.Literal('private')]),
+    type: Type.String({ description: 'public | private' }),
   },
   { title: 'AudioVoiceItem' },
 );
 export type VoiceItem = Static<typeof VoiceItem>;
 
 export const VoiceListQuery = pageQuery(20, 100, {
-  type: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { default: 'public' })),
+  type: Type.Optional(StringEnum(['public', 'private'], { default: 'public' })),
   engine: Type.Optional(Type.String({ maxLength: 64 })),
   language: Type.Optional(Type.String({ maxLength: 64 })),
   gender: Type.Optional(Type.String({ maxLength: 32 })),
