@@ -4,14 +4,85 @@
  * unexpected (logged with its stack, answered without it).
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError, envelope, isGatewayError } from '../core/errors.js';
+import { GatewayError, envelope, isGatewayError, type ErrorCode } from '../core/errors.js';
 
 interface AjvError {
   instancePath: string;
+  /** Where in the schema the failed keyword sits, e.g. "#/properties/limit/maximum". */
+  schemaPath?: string;
   keyword: string;
   params: Record<string, unknown>;
   message?: string;
 }
+
+type SchemaNode = Record<string, unknown>;
+const isNode = (v: unknown): v is SchemaNode => typeof v === 'object' && v !== null;
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+const fmt = (n: unknown): string => (typeof n === 'number' ? n.toLocaleString('en-US', { maximumFractionDigits: 20 }) : String(n));
+
+/**
+ * The schema object that holds the failed keyword. AJV's errors only carry the one bound that
+ * failed; the node has both, so a message can state the whole allowed range.
+ */
+function schemaNodeAt(root: unknown, schemaPath: string | undefined): SchemaNode | null {
+  if (!schemaPath?.startsWith('#/')) return null;
+  const segs = schemaPath.slice(2).split('/').slice(0, -1);
+  let node: unknown = root;
+  for (const seg of segs) {
+    if (!isNode(node)) return null;
+    node = node[decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return isNode(node) ? node : null;
+}
+
+/** "must be between 1 and 100", from the node's bounds or, without a schema, from AJV's params. */
+function rangeText(node: SchemaNode | null, err: AjvError): string {
+  const min = num(node?.minimum);
+  const max = num(node?.maximum);
+  const xmin = num(node?.exclusiveMinimum);
+  const xmax = num(node?.exclusiveMaximum);
+  if (min !== undefined && max !== undefined) return `must be between ${fmt(min)} and ${fmt(max)}`;
+  const parts: string[] = [];
+  if (min !== undefined) parts.push(`at least ${fmt(min)}`);
+  if (xmin !== undefined) parts.push(`greater than ${fmt(xmin)}`);
+  if (max !== undefined) parts.push(`at most ${fmt(max)}`);
+  if (xmax !== undefined) parts.push(`less than ${fmt(xmax)}`);
+  if (parts.length === 0) {
+    const words: Record<string, string> = { '<=': 'at most', '>=': 'at least', '<': 'less than', '>': 'greater than' };
+    parts.push(`${words[String(err.params.comparison)] ?? 'within'} ${fmt(err.params.limit)}`);
+  }
+  return `must be ${parts.join(' and ')}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+const typeText = (t: unknown): string =>
+  String(t)
+    .split(',')
+    .map((w) => TYPE_WORDS[w] ?? w)
+    .join(' or ');
+
+const plural = (n: unknown, word: string): string => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
+
+/** The values a discriminated union accepts for its tag, read from its branches' `const`s. */
+function tagValues(node: SchemaNode | null, tag: string): unknown[] {
+  const branches = node?.oneOf ?? node?.anyOf;
+  if (!Array.isArray(branches)) return [];
+  return branches.flatMap((b: unknown) => {
+    const prop = isNode(b) && isNode(b.properties) ? b.properties[tag] : undefined;
+    if (!isNode(prop)) return [];
+    if (prop.const !== undefined) return [prop.const];
+    return Array.isArray(prop.enum) ? (prop.enum as unknown[]) : [];
+  });
+}
+const oneOfText = (values: readonly unknown[]): string => `one of: ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 
 const joinPath = (base: string, key: unknown): string => (base ? `${base}.${String(key)}` : String(key));
 
@@ -24,29 +95,36 @@ export function ajvPath(instancePath: string): string {
     .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
 }
 
-/** Turns AJV's errors into one clear v3 error naming the field. */
-export function validationToError(errors: readonly AjvError[], context: string | undefined): GatewayError {
+/**
+ * Turns AJV's errors into one clear v3 error naming the field. `schema` is the route's schema for
+ * the failing part (body, querystring, params); with it the message can state full ranges and the
+ * accepted values of a `type` tag.
+ */
+export function validationToError(errors: readonly AjvError[], context: string | undefined, schema?: unknown): GatewayError {
   const first = errors[0];
   if (!first) return new GatewayError('invalid_parameter', 'The request is invalid.');
   const base = ajvPath(first.instancePath);
   const where = context === 'querystring' ? 'query parameter' : context === 'params' ? 'path parameter' : 'field';
+  const node = schemaNodeAt(schema, first.schemaPath);
+  const invalid = (param: string | null, message: string) => new GatewayError('invalid_parameter', message, { param });
   switch (first.keyword) {
     case 'required': {
       const param = joinPath(base, first.params.missingProperty);
-      return new GatewayError('invalid_parameter', `'${param}' is required.`, { param });
+      return invalid(param, `'${param}' is required.`);
     }
     case 'additionalProperties': {
       const param = joinPath(base, first.params.additionalProperty);
-      return new GatewayError('invalid_parameter', `'${param}' is not a recognized ${where}.`, { param });
+      return invalid(param, `'${param}' is not a recognized ${where}.`);
     }
     case 'discriminator': {
-      const param = joinPath(base, first.params.tag ?? 'type');
+      const tag = String(first.params.tag ?? 'type');
+      const param = joinPath(base, tag);
       const value = first.params.tagValue;
-      return new GatewayError(
-        'invalid_parameter',
-        value === undefined ? `'${param}' is required.` : `'${param}' has an unsupported value ${JSON.stringify(value)}.`,
-        { param },
-      );
+      const allowed = tagValues(node, tag);
+      if (value === undefined) {
+        return invalid(param, allowed.length ? `'${param}' is required and must be ${oneOfText(allowed)}.` : `'${param}' is required.`);
+      }
+      return invalid(param, allowed.length ? `'${param}' must be ${oneOfText(allowed)}.` : `'${param}' has an unsupported value ${JSON.stringify(value)}.`);
     }
     case 'const':
     case 'enum': {
@@ -54,38 +132,75 @@ export function validationToError(errors: readonly AjvError[], context: string |
         .filter((e) => e.instancePath === first.instancePath && (e.keyword === 'const' || e.keyword === 'enum'))
         .flatMap((e) => (e.keyword === 'const' ? [e.params.allowedValue] : ((e.params.allowedValues as unknown[]) ?? [])));
       const param = base || 'body';
-      return new GatewayError('invalid_parameter', `'${param}' must be one of: ${allowed.map((v) => JSON.stringify(v)).join(', ')}.`, { param });
+      return invalid(param, `'${param}' must be ${oneOfText(allowed)}.`);
     }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const param = base || 'body';
-      return new GatewayError('invalid_parameter', `'${param}' ${first.message ?? 'is out of range'}.`, { param });
+      return invalid(param, `'${param}' ${rangeText(node, first)}.`);
+    }
+    case 'minLength':
+    case 'minItems': {
+      const param = base || 'body';
+      const limit = first.params.limit;
+      if (limit === 1) return invalid(param, `'${param}' must not be empty.`);
+      const bound = first.keyword === 'minLength' ? `be at least ${plural(limit, 'character')}` : `have at least ${plural(limit, 'item')}`;
+      return invalid(param, `'${param}' must ${bound}.`);
+    }
+    case 'maxLength':
+    case 'maxItems': {
+      const param = base || 'body';
+      const limit = first.params.limit;
+      const bound = first.keyword === 'maxLength' ? `be at most ${plural(limit, 'character')}` : `have at most ${plural(limit, 'item')}`;
+      return invalid(param, `'${param}' must ${bound}.`);
     }
     case 'type': {
-      if (!base) return new GatewayError('invalid_parameter', 'The request body must be a JSON object.');
-      return new GatewayError('invalid_parameter', `'${base}' ${first.message ?? 'has the wrong type'}.`, { param: base });
+      if (!base) return invalid(null, 'The request body must be a JSON object.');
+      return invalid(base, `'${base}' must be ${typeText(first.params.type)}.`);
     }
     default: {
       const param = base || null;
       const msg = first.message ?? 'is invalid';
-      return new GatewayError('invalid_parameter', param ? `'${param}' ${msg}.` : `The request ${msg}.`, { param });
+      return invalid(param, param ? `'${param}' ${msg}.` : `The request ${msg}.`);
     }
   }
 }
 
+/** "1 MB", "512 KB", "100 bytes": the body limit as a person would write it. */
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${fmt(n / (1024 * 1024))} MB`;
+  if (n >= 1024 && n % 1024 === 0) return `${fmt(n / 1024)} KB`;
+  return plural(n, 'byte');
+}
+
+const GENERIC_CLIENT_CODES: Record<number, ErrorCode> = {
+  404: 'resource_not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 /** Maps fastify's own error codes onto the envelope. */
-function fromFastify(err: FastifyError): GatewayError | null {
+function fromFastify(err: FastifyError, request: FastifyRequest): GatewayError | null {
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GatewayError('payload_too_large', 'The request body is larger than the gateway accepts.', { status: 413 });
+      return bodyTooLarge(request);
     case 'FST_REQ_FILE_TOO_LARGE':
     case 'FST_FILES_LIMIT':
     case 'FST_PARTS_LIMIT':
       return new GatewayError('payload_too_large', 'The uploaded file is larger than 32 MB. Use a smaller file.', { status: 413, param: 'file' });
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new GatewayError('unsupported_media_type', 'This Content-Type is not supported here; send application/json.', { status: 415 });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE': {
+      const consumes = (request.routeOptions.schema as { consumes?: unknown } | undefined)?.consumes;
+      const wanted = Array.isArray(consumes) && typeof consumes[0] === 'string' ? consumes[0] : 'application/json';
+      const sent = request.headers['content-type']?.split(';')[0]?.trim().slice(0, 100);
+      return new GatewayError(
+        'unsupported_media_type',
+        sent ? `Content-Type '${sent}' is not supported here; send ${wanted}.` : `The Content-Type header is missing; send ${wanted}.`,
+        { status: 415 },
+      );
+    }
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new GatewayError('invalid_parameter', 'The request body is empty; send a JSON object.');
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -100,8 +215,22 @@ function fromFastify(err: FastifyError): GatewayError | null {
   if (err instanceof SyntaxError || (err.statusCode === 400 && /JSON/i.test(err.message))) {
     return new GatewayError('invalid_parameter', 'The request body is not valid JSON.');
   }
-  if (err.statusCode === 413) return new GatewayError('payload_too_large', 'The request body is larger than the gateway accepts.', { status: 413 });
+  if (err.statusCode === 413) return bodyTooLarge(request);
+  // Any other client error fastify or a plugin raises is the client's, not a gateway failure.
+  if (typeof err.code === 'string' && err.code.startsWith('FST_') && err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+    const code = GENERIC_CLIENT_CODES[err.statusCode] ?? 'invalid_parameter';
+    return new GatewayError(code, 'The request is malformed.', { status: err.statusCode });
+  }
   return null;
+}
+
+function bodyTooLarge(request: FastifyRequest): GatewayError {
+  const limit = request.routeOptions.bodyLimit;
+  const message =
+    typeof limit === 'number' && limit > 0
+      ? `The request body is larger than the gateway's limit of ${formatBytes(limit)}.`
+      : 'The request body is larger than the gateway accepts.';
+  return new GatewayError('payload_too_large', message, { status: 413 });
 }
 
 export function sendError(reply: FastifyReply, err: GatewayError): FastifyReply {
@@ -109,12 +238,40 @@ export function sendError(reply: FastifyReply, err: GatewayError): FastifyReply 
   return reply.code(err.status).type('application/json; charset=utf-8').send(err.toEnvelope());
 }
 
+/** The route's schema for the part that failed validation. */
+function partSchema(request: FastifyRequest, context: string | undefined): unknown {
+  const schema = request.routeOptions.schema as (Record<string, unknown> & { query?: unknown }) | undefined;
+  if (!schema || !context) return undefined;
+  return context === 'querystring' ? (schema.querystring ?? schema.query) : schema[context];
+}
+
+/**
+ * For fastify's `frameworkErrors` server option: failures the router answers before any hook or
+ * error handler runs (a path that is not valid percent-encoding, an over-long path parameter).
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const gw =
+    error.code === 'FST_ERR_BAD_URL'
+      ? new GatewayError('invalid_parameter', 'The request path is not valid percent-encoded UTF-8.')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new GatewayError('invalid_parameter', 'A path parameter is longer than the gateway accepts.')
+        : null;
+  reply.header('X-Request-Id', request.id);
+  if (gw) {
+    request.log.info({ code: gw.code, status: gw.status }, 'request rejected');
+    void sendError(reply, gw);
+    return;
+  }
+  request.log.error({ err: error }, 'router error');
+  void reply.code(500).type('application/json; charset=utf-8').send(envelope('internal_error', 'An unexpected error occurred in the gateway.'));
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     let gw: GatewayError | null = null;
     if (isGatewayError(error)) gw = error;
-    else if (error.validation) gw = validationToError(error.validation as AjvError[], error.validationContext);
-    else gw = fromFastify(error);
+    else if (error.validation) gw = validationToError(error.validation as AjvError[], error.validationContext, partSchema(request, error.validationContext));
+    else gw = fromFastify(error, request);
 
     if (!gw) {
       request.log.error({ err: error }, 'unhandled error');

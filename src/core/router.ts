@@ -4,7 +4,7 @@
  * skips the choice but not the checks.
  */
 import type { ClientConfig } from '../config/schema.js';
-import { unsupportedFields, type Adapter, type CheckedInputs, type Operation, type Unsupported } from './adapter.js';
+import { unsupportedFields, type Adapter, type CheckedInputs, type Operation } from './adapter.js';
 import type { AccountSet } from './accounts.js';
 import { GatewayError } from './errors.js';
 
@@ -16,6 +16,12 @@ export interface RouteRequest<K extends Operation> {
   pin?: string | undefined;
   /** Account that owns a resource the request references (asset, look); it must serve the request. */
   affinity?: { accountId: string; param: string } | undefined;
+}
+
+/** Why an account cannot serve a request; `param` is null when no field is to blame (the operation). */
+interface Ineligible {
+  param: string | null;
+  reason: string;
 }
 
 export class Router {
@@ -39,8 +45,9 @@ export class Router {
       if (!adapter) throw new GatewayError('forbidden', `Account "${pin}" is not available to this client.`, { param: 'X-Gateway-Account' });
       const why = this.ineligibility(adapter, req);
       if (why) {
-        throw new GatewayError('provider_capability_unsupported', `Account "${pin}" (${adapter.provider}) cannot serve this request: ${why.reason}`, {
-          param: why.param,
+        // Without a field to blame, the pin itself is what the client has to change.
+        throw new GatewayError('provider_capability_unsupported', `Account "${pin}" (${adapter.provider}) ${describe(why)}.`, {
+          param: why.param ?? 'X-Gateway-Account',
         });
       }
       return [adapter];
@@ -49,22 +56,23 @@ export class Router {
     const ids = affinity ? client.accounts.filter((a) => a === affinity.accountId) : client.accounts;
     const eligible: Adapter[] = [];
     const reasons: string[] = [];
-    let firstWhy: Unsupported | null = null;
+    // The field to name: the first one any account could not honour.
+    let firstParam: string | null = null;
     for (const id of ids) {
       const adapter = this.accounts.get(id);
       if (!adapter) continue;
       const why = this.ineligibility(adapter, req);
       if (why) {
-        firstWhy ??= why;
-        reasons.push(`${id}: ${why.reason}`);
+        firstParam ??= why.param;
+        reasons.push(`account "${id}" ${describe(why)}`);
       } else {
         eligible.push(adapter);
       }
     }
     if (eligible.length === 0) {
-      const detail = affinity && ids.length === 0 ? `'${affinity.param}' belongs to an account this client cannot use.` : reasons.join('; ');
-      throw new GatewayError('no_eligible_account', `None of this client's accounts can serve this request. ${detail}`.trim(), {
-        param: firstWhy?.param ?? affinity?.param ?? null,
+      const detail = affinity && ids.length === 0 ? `. '${affinity.param}' belongs to an account this client cannot use.` : reasons.length ? `: ${reasons.join('; ')}.` : '.';
+      throw new GatewayError('no_eligible_account', `None of this client's accounts can serve this request${detail}`, {
+        param: firstParam ?? affinity?.param ?? null,
       });
     }
     return eligible;
@@ -84,9 +92,9 @@ export class Router {
     return adapter;
   }
 
-  private ineligibility<K extends Operation>(adapter: Adapter, req: RouteRequest<K>): Unsupported | null {
+  private ineligibility<K extends Operation>(adapter: Adapter, req: RouteRequest<K>): Ineligible | null {
     if (!adapter.capabilities.operations.has(req.op)) {
-      return { param: 'operation', reason: `${adapter.provider} does not support ${req.op}` };
+      return { param: null, reason: `${adapter.provider} does not support ${req.op}` };
     }
     if (req.input !== undefined && isChecked(req.op)) {
       const [first] = unsupportedFields(adapter.capabilities, req.op, req.input as unknown as never);
@@ -95,6 +103,9 @@ export class Router {
     return null;
   }
 }
+
+const describe = (why: Ineligible): string =>
+  `${why.param ? `cannot honour '${why.param}'` : 'cannot serve this request'} (${why.reason.replace(/\.$/, '')})`;
 
 const CHECKED = new Set<string>(['video.create', 'translation.create', 'avatar.create']);
 const isChecked = (op: Operation): op is keyof CheckedInputs => CHECKED.has(op);

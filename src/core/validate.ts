@@ -4,12 +4,16 @@
  */
 import type { VideoCreate } from '../api/schemas/videos.js';
 import type { TranslationCreate } from '../api/schemas/translations.js';
-import { invalidParameter } from './errors.js';
+import { GatewayError, invalidParameter } from './errors.js';
 import { checkCallbackUrl } from './ssrf.js';
 
 const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 export function validateVideoCreate(body: VideoCreate, opts: { allowPrivateCallbacks: boolean }): void {
+  // AJV's discriminator only judges objects, so an array, a string or a missing body arrives here.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new GatewayError('invalid_parameter', 'The request body must be a JSON object.');
+  }
   const sources = (['script', 'audio_url', 'audio_asset_id'] as const).filter((k) => present(body[k]));
   if (sources.length === 0) {
     throw invalidParameter('script', "Provide exactly one of 'script', 'audio_url' or 'audio_asset_id'.");
@@ -38,6 +42,7 @@ export function validateVideoCreate(body: VideoCreate, opts: { allowPrivateCallb
     if (bg.type === 'image' && present(bg.url) === present(bg.asset_id)) {
       throw invalidParameter('background.url', "An image background needs exactly one of 'url' or 'asset_id'.");
     }
+    if (bg.type === 'image' && present(bg.url)) checkHttpUrl(bg.url!, 'background.url');
   }
   if (present(body.audio_url)) checkHttpUrl(body.audio_url!, 'audio_url');
   if (body.type === 'image' && body.image.type === 'url') checkHttpUrl(body.image.url, 'image.url');
@@ -53,6 +58,8 @@ export function validateTranslationCreate(body: TranslationCreate, opts: { allow
     seen.add(key);
   });
   if (body.video.type === 'url') checkHttpUrl(body.video.url, 'video.url');
+  if (body.audio?.type === 'url') checkHttpUrl(body.audio.url, 'audio.url');
+  if (body.srt?.type === 'url') checkHttpUrl(body.srt.url, 'srt.url');
   if (present(body.start_time) && present(body.end_time) && body.end_time! <= body.start_time!) {
     throw invalidParameter('end_time', "'end_time' must be after 'start_time'.");
   }

@@ -15,14 +15,11 @@ import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { TSchema } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
-import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { GatewayError, type ErrorCode } from '../core/errors.js';
 import {
-  VideoCreateAvatar,
-  VideoCreateImage,
+  VideoCreate,
   VideoListQuery,
-  type VideoCreate,
   type VideoDetail,
   type VideoStatus,
 } from '../api/schemas/videos.js';
@@ -42,6 +39,7 @@ import {
   type AvatarLookItem,
 } from '../api/schemas/avatars.js';
 import { VoiceListQuery, type VoiceItem } from '../api/schemas/voices.js';
+import { SNIFF_BYTES, sniffMime } from '../core/magic.js';
 import { FaultInjector, installFaults, sleep } from './faults.js';
 import {
   TRANSLATION_LANGUAGES,
@@ -69,6 +67,8 @@ export interface HeygenV3SandboxOptions {
    */
   stageMs?: number;
   logger?: boolean;
+  /** Keep every request in `requests` (default true); a long benchmark turns it off to bound memory. */
+  record?: boolean;
 }
 
 export interface RecordedUpload {
@@ -202,29 +202,43 @@ export function scriptDuration(script: string | null): number {
 const hasMarker = (marker: string, ...texts: Array<string | null | undefined>): boolean =>
   texts.some((t) => typeof t === 'string' && t.includes(marker));
 
-/** JSON-pointer path of a TypeBox error -> dotted param (`/voice_settings/speed` -> `voice_settings.speed`). */
-const toParam = (path: string): string | null => (path === '' ? null : path.slice(1).split('/').join('.'));
+// Same AJV settings as the gateway's body validator, except that defaults are never filled in:
+// the recorded body must stay exactly what the client sent.
+const ajv = new Ajv({ allErrors: false, useDefaults: false, removeAdditional: false, coerceTypes: false, discriminator: true, strict: false });
+const compiled = new WeakMap<object, ValidateFunction>();
 
-/** The most specific error: for `T | null` unions, the error inside T rather than "Expected union value". */
-function deepestError(error: ValueError): ValueError {
-  if (error.type !== ValueErrorType.Union) return error;
-  let best = error;
-  for (const branch of error.errors) {
-    const first = branch.First();
-    if (!first || first.type === ValueErrorType.Null) continue;
-    const deep = deepestError(first);
-    if (deep.path.length > best.path.length) best = deep;
-  }
-  return best;
+/** `/voice_settings/speed` -> `voice_settings.speed`; `/output_languages/0` -> `output_languages[0]`. */
+function toParam(instancePath: string, extra?: unknown): string | null {
+  const segs = instancePath.split('/').filter(Boolean).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (typeof extra === 'string') segs.push(extra);
+  if (segs.length === 0) return null;
+  return segs.reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+function paramOf(e: ErrorObject): string | null {
+  const p = e.params as Record<string, unknown>;
+  if (e.keyword === 'required') return toParam(e.instancePath, p.missingProperty);
+  if (e.keyword === 'additionalProperties') return toParam(e.instancePath, p.additionalProperty);
+  if (e.keyword === 'discriminator') return toParam(e.instancePath, p.tag);
+  return toParam(e.instancePath);
 }
 
 function validate(schema: TSchema, value: unknown): void {
-  const first = Value.Errors(schema, value).First();
-  if (!first) return;
-  const err = deepestError(first);
-  const param = toParam(err.path);
-  const where = param ? `'${param}'` : 'Request body';
-  throw apiError('invalid_parameter', `${where}: ${err.message}.`, param);
+  let check = compiled.get(schema);
+  if (!check) {
+    check = ajv.compile(schema);
+    compiled.set(schema, check);
+  }
+  if (check(value)) return;
+  const first = check.errors?.[0];
+  const param = first ? paramOf(first) : null;
+  const what =
+    first?.keyword === 'required'
+      ? 'is required'
+      : first?.keyword === 'additionalProperties'
+        ? 'is not a recognized field'
+        : (first?.message ?? 'is invalid');
+  throw apiError('invalid_parameter', `'${param ?? 'body'}' ${what}.`, param);
 }
 
 function requireObject(body: unknown): Record<string, unknown> {
@@ -234,14 +248,23 @@ function requireObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>;
 }
 
-/** Picks the branch of a `type`-discriminated union, or says which `type` values exist. */
-function branchOf<S extends TSchema & { properties: { type: { const: string } } }>(
-  branches: readonly S[],
-  body: Record<string, unknown>,
-): S {
-  const hit = branches.find((b) => b.properties.type.const === body.type);
+/** The `type` value a branch of a tagged union accepts (`const` or a one-value `enum`). */
+function tagOf(branch: TSchema): string | undefined {
+  const t = (branch as { properties?: { type?: { const?: unknown; enum?: unknown[] } } }).properties?.type;
+  const v = t?.const ?? (t?.enum?.length === 1 ? t.enum[0] : undefined);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/**
+ * Picks the branch of a `type`-tagged union (oneOf + discriminator or anyOf) that the body names,
+ * so validation errors speak about that branch only.
+ */
+function branchOf(union: TSchema, body: Record<string, unknown>): TSchema {
+  const u = union as { oneOf?: TSchema[]; anyOf?: TSchema[] };
+  const branches = u.oneOf ?? u.anyOf ?? [union];
+  const hit = branches.find((b) => tagOf(b) === body.type);
   if (!hit) {
-    const allowed = branches.map((b) => `'${b.properties.type.const}'`).join(', ');
+    const allowed = branches.map((b) => `'${tagOf(b) ?? '?'}'`).join(', ');
     throw apiError('invalid_parameter', `'type' must be one of ${allowed}.`, 'type');
   }
   return hit;
@@ -319,20 +342,6 @@ function paginate<T>(items: readonly T[], idOf: (t: T) => string, limit: number,
   };
 }
 
-/** Detects the asset type from its first bytes (the types POST /v3/assets accepts). */
-export function sniffMime(head: Buffer): { mime: string; ext: string } | undefined {
-  const at = (i: number): number => head[i] ?? -1;
-  const ascii = (from: number, to: number): string => head.subarray(from, to).toString('latin1');
-  if (ascii(0, 8) === '\x89PNG\r\n\x1a\n') return { mime: 'image/png', ext: 'png' };
-  if (at(0) === 0xff && at(1) === 0xd8 && at(2) === 0xff) return { mime: 'image/jpeg', ext: 'jpg' };
-  if (ascii(4, 8) === 'ftyp') return { mime: 'video/mp4', ext: 'mp4' };
-  if (at(0) === 0x1a && at(1) === 0x45 && at(2) === 0xdf && at(3) === 0xa3) return { mime: 'video/webm', ext: 'webm' };
-  if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WAVE') return { mime: 'audio/wav', ext: 'wav' };
-  if (ascii(0, 3) === 'ID3' || (at(0) === 0xff && (at(1) & 0xe0) === 0xe0)) return { mime: 'audio/mpeg', ext: 'mp3' };
-  if (ascii(0, 5) === '%PDF-') return { mime: 'application/pdf', ext: 'pdf' };
-  return undefined;
-}
-
 async function drain(stream: Readable): Promise<void> {
   for await (const _ of stream) {
     // discard
@@ -371,9 +380,11 @@ export async function startHeygenV3Sandbox(opts: HeygenV3SandboxOptions): Promis
 
   // Hook order matters: record every request, add latency, (faults), then authenticate.
   app.addHook('onRequest', async (request) => {
-    const rec: RecordedRequest = { method: request.method, path: request.url, headers: { ...request.headers }, body: null };
-    requests.push(rec);
-    recordOf.set(request.raw, rec);
+    if (opts.record !== false) {
+      const rec: RecordedRequest = { method: request.method, path: request.url, headers: { ...request.headers }, body: null };
+      requests.push(rec);
+      recordOf.set(request.raw, rec);
+    }
     if (opts.latencyMs && opts.latencyMs > 0) await sleep(opts.latencyMs);
   });
   app.addHook('preHandler', async (request) => {
@@ -387,7 +398,7 @@ export async function startHeygenV3Sandbox(opts: HeygenV3SandboxOptions): Promis
     }
   });
 
-  app.setErrorHandler((err, _request, reply) => {
+  app.setErrorHandler((err, request, reply) => {
     if (err instanceof GatewayError) {
       if (err.retryAfter !== undefined) reply.header('retry-after', String(err.retryAfter));
       return reply.code(err.status).send(err.toEnvelope());
@@ -402,6 +413,7 @@ export async function startHeygenV3Sandbox(opts: HeygenV3SandboxOptions): Promis
           : status >= 400 && status < 500
             ? apiError('invalid_parameter', typeof message === 'string' ? message : 'Bad request.')
             : apiError('internal_error', 'Internal server error.');
+    if (mapped.status >= 500) request.log.error({ err }, 'sandbox handler failed');
     return reply.code(mapped.status).send(mapped.toEnvelope());
   });
   app.setNotFoundHandler((request, reply) => {
@@ -518,8 +530,12 @@ function checkVideoCreate(state: SandboxState, body: VideoCreate): void {
 
 function registerVideoRoutes(app: FastifyInstance, state: SandboxState, stageMs: number | undefined): void {
   app.post('/v3/videos', async (request) => {
-    const raw = requireObject(request.body);
-    validate(branchOf([VideoCreateAvatar, VideoCreateImage], raw), raw);
+    // folder_id is not in v3's create schema, but VideoDetail carries it: accept and echo it
+    const { folder_id: folder, ...raw } = requireObject(request.body);
+    if (folder !== undefined && folder !== null && typeof folder !== 'string') {
+      throw apiError('invalid_parameter', "'folder_id' must be string.", 'folder_id');
+    }
+    validate(branchOf(VideoCreate, raw), raw);
     const body = raw as VideoCreate;
     checkVideoCreate(state, body);
     const job: VideoJob = {
@@ -527,15 +543,12 @@ function registerVideoRoutes(app: FastifyInstance, state: SandboxState, stageMs:
       createdMs: Date.now(),
       polls: 0,
       title: body.title ?? null,
-      folderId: null,
+      folderId: typeof folder === 'string' ? folder : null,
       script: body.script ?? null,
       outputFormat: body.output_format ?? 'mp4',
       fail: hasMarker(FAIL_MARKER, body.title, body.script),
       unknownWord: hasMarker(UNKNOWN_STATUS_MARKER, body.title, body.script),
     };
-    // folder_id is not a create field in the v3 schema; echo it if a client sends it anyway
-    const folder = (raw as { folder_id?: unknown }).folder_id;
-    if (typeof folder === 'string') job.folderId = folder;
     state.videos.set(job.id, job);
     return { data: { video_id: job.id, status: 'pending' } };
   });
@@ -583,7 +596,7 @@ function translationDetail(job: TranslationJob, stageMs: number | undefined, now
     status,
     output_language: job.outputLanguage,
     input_language: job.inputLanguage,
-    duration: ok ? 42.5 : null,
+    duration: ok ? 42.5 : null, // the simulator never sees the source video; any plausible length will do
     translate_audio_only: job.translateAudioOnly,
     video_url: ok ? `${FILES}/video_translate/${job.id}.mp4` : null,
     audio_url: ok ? `${FILES}/video_translate/${job.id}.mp3` : null,
@@ -672,7 +685,7 @@ function registerAssetRoutes(app: FastifyInstance, state: SandboxState, recordOf
         for await (const chunk of part.file as AsyncIterable<Buffer>) {
           hash.update(chunk);
           bytes += chunk.length;
-          if (head.length < 16) head = Buffer.concat([head, chunk.subarray(0, 16 - head.length)]);
+          if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
         }
         if (part.file.truncated) {
           tooLarge = true;
@@ -690,6 +703,7 @@ function registerAssetRoutes(app: FastifyInstance, state: SandboxState, recordOf
     if (!upload) throw fileRequired();
     const rec = recordOf.get(request.raw);
     if (rec) rec.upload = upload;
+    // the gateway's own detector: both sides agree on which bytes are which file type
     const kind = sniffMime(head);
     if (!kind) {
       throw apiError('invalid_parameter', 'Unsupported file type. Supported: png, jpeg, mp4, webm, mp3, wav, pdf.', 'file');
@@ -765,11 +779,11 @@ function registerAvatarRoutes(app: FastifyInstance, state: SandboxState): void {
 
   app.post('/v3/avatars', async (request) => {
     const raw = requireObject(request.body);
-    validate(branchOf(AvatarCreate.anyOf, raw), raw);
+    validate(branchOf(AvatarCreate, raw), raw);
     const body = raw as AvatarCreate;
     if (body.type === 'prompt') {
       for (const [i, ref] of (body.reference_images ?? []).entries()) {
-        if (ref.type === 'asset_id') checkAsset(state, ref.asset_id, `reference_images.${i}.asset_id`);
+        if (ref.type === 'asset_id') checkAsset(state, ref.asset_id, `reference_images[${i}].asset_id`);
       }
     } else if (body.file.type === 'asset_id') {
       checkAsset(state, body.file.asset_id, 'file.asset_id');

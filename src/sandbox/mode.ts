@@ -19,7 +19,8 @@ export async function startSandboxMode(opts: { host?: string; port?: number; sto
   // The upstream key is random per run: it never leaves this process and proves the gateway
   // sends its own key upstream, not the client's.
   const upstreamKey = `sandbox-upstream-${randomBytes(12).toString('hex')}`;
-  const heygenV3 = await startHeygenV3Sandbox({ apiKey: upstreamKey, stageMs: opts.stageMs ?? 3000 });
+  // record: false — a long-running demo must not keep every request in memory.
+  const heygenV3 = await startHeygenV3Sandbox({ apiKey: upstreamKey, stageMs: opts.stageMs ?? 3000, record: false });
   const config = GatewayConfig.parse({
     server: { host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 },
     store: { url: opts.storeUrl ?? 'sqlite:./data/sandbox.db' },
