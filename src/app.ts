@@ -20,7 +20,7 @@ import { REDACT_PATHS, type Logger } from './core/logger.js';
 import { Router } from './core/router.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
-import { installErrorHandling } from './api/error-handler.js';
+import { frameworkErrors, installErrorHandling } from './api/error-handler.js';
 import { clientAuth } from './api/auth.js';
 import type { GatewayServices } from './api/context.js';
 import { ErrorEnvelope } from './api/schemas/common.js';
@@ -69,6 +69,9 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
     bodyLimit: config.server.body_limit_bytes,
     requestTimeout: config.server.request_timeout_ms,
     return503OnClosing: true,
+    // Ids in paths may be up to 256 characters (the schemas say so); fastify's default is 100.
+    maxParamLength: 256,
+    frameworkErrors,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       const v = Array.isArray(incoming) ? incoming[0] : incoming;
@@ -80,6 +83,8 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? ajv.body : ajv.other).compile(schema));
 
   installErrorHandling(app);
+  // JSON is the only body most routes take; text/plain would otherwise reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });

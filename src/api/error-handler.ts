@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { GatewayError, envelope, isGatewayError, type ErrorCode } from '../core/errors.js';
+import { legacyErrorBody, type LegacyEnvelope } from './legacy/envelopes.js';
 
 interface AjvError {
   instancePath: string;
@@ -28,9 +29,13 @@ function schemaNodeAt(root: unknown, schemaPath: string | undefined): SchemaNode
   if (!schemaPath?.startsWith('#/')) return null;
   const segs = schemaPath.slice(2).split('/').slice(0, -1);
   let node: unknown = root;
-  for (const seg of segs) {
-    if (!isNode(node)) return null;
-    node = node[decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~')];
+  try {
+    for (const seg of segs) {
+      if (!isNode(node)) return null;
+      node = node[decodeURIComponent(seg).replace(/~1/g, '/').replace(/~0/g, '~')];
+    }
+  } catch {
+    return null; // a message without the range beats failing inside the error handler
   }
   return isNode(node) ? node : null;
 }
@@ -233,9 +238,11 @@ function bodyTooLarge(request: FastifyRequest): GatewayError {
   return new GatewayError('payload_too_large', message, { status: 413 });
 }
 
-export function sendError(reply: FastifyReply, err: GatewayError): FastifyReply {
+/** `legacy` answers in a legacy route's envelope (v1/v2) instead of v3's. */
+export function sendError(reply: FastifyReply, err: GatewayError, legacy?: LegacyEnvelope): FastifyReply {
   if (err.retryAfter !== undefined) reply.header('Retry-After', String(err.retryAfter));
-  return reply.code(err.status).type('application/json; charset=utf-8').send(err.toEnvelope());
+  const body = legacy ? legacyErrorBody(legacy, err) : err.toEnvelope();
+  return reply.code(err.status).type('application/json; charset=utf-8').send(body);
 }
 
 /** The route's schema for the part that failed validation. */
@@ -268,6 +275,8 @@ export function frameworkErrors(error: FastifyError, request: FastifyRequest, re
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // Legacy routes name their envelope in their config; every other route answers in v3's.
+    const legacy = request.routeOptions.config?.envelope;
     let gw: GatewayError | null = null;
     if (isGatewayError(error)) gw = error;
     else if (error.validation) gw = validationToError(error.validation as AjvError[], error.validationContext, partSchema(request, error.validationContext));
@@ -275,11 +284,12 @@ export function installErrorHandling(app: FastifyInstance): void {
 
     if (!gw) {
       request.log.error({ err: error }, 'unhandled error');
+      if (legacy) return sendError(reply, new GatewayError('internal_error', 'An unexpected error occurred in the gateway.'), legacy);
       return reply.code(500).type('application/json; charset=utf-8').send(envelope('internal_error', 'An unexpected error occurred in the gateway.'));
     }
     if (gw.status >= 500) request.log.warn({ code: gw.code, status: gw.status, err: gw.cause ?? undefined }, gw.message);
     else request.log.info({ code: gw.code, status: gw.status, param: gw.param }, 'request rejected');
-    return sendError(reply, gw);
+    return sendError(reply, gw, legacy);
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -18,6 +18,7 @@ import type {
 } from '../api/schemas/avatars.js';
 import type { VoiceItem, VoiceListQuery } from '../api/schemas/voices.js';
 import type { UserInfo } from '../api/schemas/users.js';
+import type { V2GenerateBody } from '../api/schemas/legacy.js';
 import type { Logger } from './logger.js';
 
 export const OPERATIONS = [
@@ -45,15 +46,25 @@ export interface Unsupported {
   reason: string;
 }
 
+/**
+ * A video request in the normalized model. `legacy` carries the original body of a legacy v2
+ * client (POST /v2/video/generate): adapters that speak the v2 shape (heygen-v2, gmi) send it as
+ * it came, keeping scenes and v2-only settings; every other adapter works from the v3 fields,
+ * which hold the translation of its single scene.
+ */
+export type VideoRequest = VideoCreate & { legacy?: V2GenerateBody };
+
 /** Inputs whose individual fields a provider may be unable to honour. */
 export interface CheckedInputs {
-  'video.create': VideoCreate;
+  'video.create': VideoRequest;
   'translation.create': TranslationCreate;
   'avatar.create': AvatarCreate;
 }
 
 export interface Capabilities {
   operations: ReadonlySet<Operation>;
+  /** Renders several scenes in one video (a legacy v2 body with more than one `video_inputs` item). */
+  multiScene?: boolean;
   /** Per-operation field checks; an operation without one honours every v3 field. */
   fields?: { [K in keyof CheckedInputs]?: (input: CheckedInputs[K]) => Unsupported[] };
 }
@@ -101,7 +112,7 @@ export interface Adapter {
   readonly accountId: string;
   readonly capabilities: Capabilities;
 
-  createVideo(req: VideoCreate): Promise<VideoSubmitted>;
+  createVideo(req: VideoRequest): Promise<VideoSubmitted>;
   getVideo(upstreamId: string): Promise<VideoPolled>;
   deleteVideo(upstreamId: string): Promise<void>;
 

@@ -6,7 +6,7 @@
 import type { ClientConfig } from '../config/schema.js';
 import type { VideoCreate, VideoDetail } from '../api/schemas/videos.js';
 import type { TranslationCreate, TranslationDetail } from '../api/schemas/translations.js';
-import type { Adapter, Page, Polled } from './adapter.js';
+import type { Adapter, Page, Polled, VideoRequest } from './adapter.js';
 import { GatewayError } from './errors.js';
 import { decodeCursor, encodeCursor, newJobId } from './ids.js';
 import type { Logger } from './logger.js';
@@ -45,7 +45,7 @@ export class JobService {
 
   // ---- videos ---------------------------------------------------------------------------
 
-  async createVideo(client: ClientConfig, body: VideoCreate, pin?: string): Promise<Served<{ video_id: string; status: string }>> {
+  async createVideo(client: ClientConfig, body: VideoRequest, pin?: string): Promise<Served<{ video_id: string; status: string }>> {
     const adapter = await this.pick(client, body, pin);
     const submitted = await adapter.createVideo(body);
     const at = this.now();
@@ -151,7 +151,7 @@ export class JobService {
 
   // ---- shared ---------------------------------------------------------------------------
 
-  private async pick(client: ClientConfig, body: VideoCreate, pin?: string): Promise<Adapter> {
+  private async pick(client: ClientConfig, body: VideoRequest, pin?: string): Promise<Adapter> {
     const affinity = await this.affinityOf(client, videoReferences(body));
     return this.deps.router.pick({ client, op: 'video.create', input: body, pin, affinity });
   }

@@ -4,7 +4,7 @@
  * skips the choice but not the checks.
  */
 import type { ClientConfig } from '../config/schema.js';
-import { unsupportedFields, type Adapter, type CheckedInputs, type Operation } from './adapter.js';
+import { unsupportedFields, type Adapter, type CheckedInputs, type Operation, type VideoRequest } from './adapter.js';
 import type { AccountSet } from './accounts.js';
 import { GatewayError } from './errors.js';
 
@@ -31,9 +31,7 @@ export class Router {
   candidates<K extends Operation>(req: RouteRequest<K>): Adapter[] {
     const { client, op, pin, affinity } = req;
     if (pin !== undefined) {
-      if (!client.accounts.includes(pin)) {
-        throw new GatewayError('forbidden', `Account "${pin}" is not available to this client.`, { param: 'X-Gateway-Account' });
-      }
+      this.checkPin(client, pin);
       if (affinity && affinity.accountId !== pin) {
         throw new GatewayError(
           'provider_capability_unsupported',
@@ -64,7 +62,7 @@ export class Router {
       const why = this.ineligibility(adapter, req);
       if (why) {
         firstParam ??= why.param;
-        reasons.push(`account "${id}" ${describe(why)}`);
+        reasons.push(why.param ? `account "${id}" ${describe(why)}` : `account "${id}": ${why.reason.replace(/\.$/, '')}`);
       } else {
         eligible.push(adapter);
       }
@@ -83,6 +81,16 @@ export class Router {
     return this.candidates(req)[0]!;
   }
 
+  /**
+   * A pin must name one of the client's accounts on every request, also where it cannot change
+   * anything (reads of an existing job, lists): a client told "forbidden" once is told so always.
+   */
+  checkPin(client: ClientConfig, pin: string | undefined): void {
+    if (pin !== undefined && !client.accounts.includes(pin)) {
+      throw new GatewayError('forbidden', `Account "${pin}" is not available to this client.`, { param: 'X-Gateway-Account' });
+    }
+  }
+
   /** The adapter a stored job belongs to; reads always go back to the account that made the job. */
   forJob(accountId: string): Adapter {
     const adapter = this.accounts.get(accountId);
@@ -95,6 +103,10 @@ export class Router {
   private ineligibility<K extends Operation>(adapter: Adapter, req: RouteRequest<K>): Ineligible | null {
     if (!adapter.capabilities.operations.has(req.op)) {
       return { param: null, reason: `${adapter.provider} does not support ${req.op}` };
+    }
+    if (req.op === 'video.create' && !adapter.capabilities.multiScene) {
+      const scenes = (req.input as VideoRequest | undefined)?.legacy?.video_inputs.length ?? 1;
+      if (scenes > 1) return { param: 'video_inputs', reason: `${adapter.provider} renders one scene per video; this request has ${scenes}` };
     }
     if (req.input !== undefined && isChecked(req.op)) {
       const [first] = unsupportedFields(adapter.capabilities, req.op, req.input as unknown as never);

@@ -23,14 +23,14 @@ export function isNonPublicAddress(ip: string): boolean {
     const h = hextets(ip);
     const [h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0, h5 = 0, h6 = 0, h7 = 0] = h;
     const embedded = `${h6 >> 8}.${h6 & 0xff}.${h7 >> 8}.${h7 & 0xff}`;
+    // NAT64 64:ff9b::/96 reaches the embedded IPv4 address; 64:ff9b:1::/48 is local-use.
+    if (h0 === 0x64 && h1 === 0xff9b) return h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0 ? isNonPublicAddress(embedded) : true;
     // ::/8: unspecified, loopback, IPv4-compatible and IPv4-mapped (the URL parser writes
     // ::ffff:127.0.0.1 as ::ffff:7f00:1, so the embedded address is judged from the groups).
     if (h0 < 0x100) {
       const mapped = h0 === 0 && h1 === 0 && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0xffff;
       return mapped ? isNonPublicAddress(embedded) : true;
     }
-    // NAT64 64:ff9b::/96 reaches the embedded IPv4 address; 64:ff9b:1::/48 is local-use.
-    if (h0 === 0x64 && h1 === 0xff9b) return h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0 ? isNonPublicAddress(embedded) : true;
     return (
       (h0 & 0xfe00) === 0xfc00 || // unique local fc00::/7
       (h0 & 0xff80) === 0xfe80 || // link-local fe80::/10 and site-local fec0::/10

@@ -53,8 +53,9 @@ export function validateTranslationCreate(body: TranslationCreate, opts: { allow
   const seen = new Set<string>();
   body.output_languages.forEach((lang, i) => {
     const key = lang.trim().toLowerCase();
-    if (!key) throw invalidParameter(`output_languages[${i}]`, 'Output languages must not be blank.');
-    if (seen.has(key)) throw invalidParameter(`output_languages[${i}]`, `'${lang}' is listed twice in 'output_languages'.`);
+    const param = `output_languages[${i}]`;
+    if (!key) throw invalidParameter(param, `'${param}' must not be blank.`);
+    if (seen.has(key)) throw invalidParameter(param, `'${param}' repeats ${JSON.stringify(lang)}; list each language once.`);
     seen.add(key);
   });
   if (body.video.type === 'url') checkHttpUrl(body.video.url, 'video.url');

@@ -20,6 +20,12 @@ const tooLarge = () =>
 export const assetRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { router, store } = app.gateway;
 
+  // Any body that is not multipart (JSON, `curl -d` form-urlencoded, raw bytes) is a missing file,
+  // the 400 HeyGen answers, not a 415 or a JSON error. Scoped to this plugin; Node discards the
+  // unread body after the answer.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
+  app.addContentTypeParser('*', (_request, _payload, done) => done(null));
+
   app.post(
     '/v3/assets',
     {
@@ -64,6 +70,8 @@ export const assetRoutes: FastifyPluginAsyncTypebox = async (app) => {
         stream.destroy();
         throw invalidParameter('file', 'Unsupported file type. Supported: png, jpeg, mp4, webm, mp3, wav, pdf (detected from the file bytes).');
       }
+      // Set before the call so an upstream refusal also names the account that refused it.
+      servedBy(reply, adapter);
       let uploaded;
       try {
         uploaded = await adapter.uploadAsset({ stream, filename: part.filename || `upload.${sniffed.ext}`, mimeType: sniffed.mime });
@@ -74,7 +82,6 @@ export const assetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (stream.errored instanceof PayloadTooLargeError || part.file.truncated) throw tooLarge();
       await store.putAffinity('asset', uploaded.asset_id, adapter.accountId, client.id);
-      servedBy(reply, adapter);
       return { data: uploaded };
     },
   );

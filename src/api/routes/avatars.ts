@@ -20,7 +20,8 @@ const tags = ['Avatars'];
 /**
  * Avatar groups and looks live on an upstream account: lists come from the client's preferred
  * account (or the pinned one); a look or group the client created through the gateway is read
- * from the account that holds it.
+ * from the account that holds it. The X-Gateway-* headers are set before the upstream call so an
+ * upstream refusal (404, 429, 502) also names the account that answered.
  */
 export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { router, jobs, store } = app.gateway;
@@ -38,8 +39,8 @@ export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const adapter = router.pick({ client: clientOf(request), op: 'avatar.groups.list', pin: pinOf(request) });
-      const page = await adapter.listAvatarGroups(request.query);
       servedBy(reply, adapter);
+      const page = await adapter.listAvatarGroups(request.query);
       return page;
     },
   );
@@ -61,8 +62,8 @@ export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ? await jobs.affinityOf(client, [{ kind: 'group', id: request.query.group_id, param: 'group_id' }])
         : undefined;
       const adapter = router.pick({ client, op: 'avatar.looks.list', pin: pinOf(request), affinity });
-      const page = await adapter.listAvatarLooks(request.query);
       servedBy(reply, adapter);
+      const page = await adapter.listAvatarLooks(request.query);
       return page;
     },
   );
@@ -82,8 +83,8 @@ export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const client = clientOf(request);
       const affinity = await jobs.affinityOf(client, [{ kind: 'look', id: request.params.look_id, param: 'look_id' }]);
       const adapter = router.pick({ client, op: 'avatar.looks.get', pin: pinOf(request), affinity });
-      const look = await adapter.getAvatarLook(request.params.look_id);
       servedBy(reply, adapter);
+      const look = await adapter.getAvatarLook(request.params.look_id);
       return { data: look };
     },
   );
@@ -103,8 +104,8 @@ export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const client = clientOf(request);
       const affinity = await jobs.affinityOf(client, [{ kind: 'group', id: request.params.group_id, param: 'group_id' }]);
       const adapter = router.pick({ client, op: 'avatar.groups.get', pin: pinOf(request), affinity });
-      const group = await adapter.getAvatarGroup(request.params.group_id);
       servedBy(reply, adapter);
+      const group = await adapter.getAvatarGroup(request.params.group_id);
       return { data: group };
     },
   );
@@ -129,11 +130,11 @@ export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (body.avatar_group_id) refs.push({ kind: 'group', id: body.avatar_group_id, param: 'avatar_group_id' });
       const affinity = await jobs.affinityOf(client, refs);
       const adapter = router.pick({ client, op: 'avatar.create', input: body, pin: pinOf(request), affinity });
+      servedBy(reply, adapter);
       const created = await adapter.createAvatar(body);
       // New looks and groups exist only on this account: later requests naming them go there.
       if (created.avatar_item?.id) await store.putAffinity('look', created.avatar_item.id, adapter.accountId, client.id);
       if (created.avatar_group?.id) await store.putAffinity('group', created.avatar_group.id, adapter.accountId, client.id);
-      servedBy(reply, adapter);
       return { data: created };
     },
   );

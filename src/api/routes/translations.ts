@@ -48,7 +48,11 @@ export const translationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: TranslationListResponse, ...errorResponses },
       },
     },
-    async (request) => jobs.listTranslations(clientOf(request), request.query),
+    async (request) => {
+      // The pin cannot redirect a list (the store answers it), but a foreign pin is refused as everywhere.
+      router.checkPin(clientOf(request), pinOf(request));
+      return jobs.listTranslations(clientOf(request), request.query);
+    },
   );
 
   app.get(
@@ -81,6 +85,8 @@ export const translationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      // Reads go to the account that made the job; a pin is only checked, never followed.
+      router.checkPin(clientOf(request), pinOf(request));
       const served = await jobs.getTranslation(clientOf(request), request.params.video_translation_id);
       servedBy(reply, served.adapter);
       return { data: served.value };

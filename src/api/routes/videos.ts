@@ -15,7 +15,7 @@ import { clientOf, pinOf, servedBy } from '../context.js';
 const tags = ['Videos'];
 
 export const videoRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { jobs, config } = app.gateway;
+  const { jobs, config, router } = app.gateway;
 
   app.post(
     '/v3/videos',
@@ -49,7 +49,11 @@ export const videoRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: VideoListResponse, ...errorResponses },
       },
     },
-    async (request) => jobs.listVideos(clientOf(request), request.query),
+    async (request) => {
+      // The pin cannot redirect a list (the store answers it), but a foreign pin is refused as everywhere.
+      router.checkPin(clientOf(request), pinOf(request));
+      return jobs.listVideos(clientOf(request), request.query);
+    },
   );
 
   app.get(
@@ -64,6 +68,8 @@ export const videoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      // Reads go to the account that made the job; a pin is only checked, never followed.
+      router.checkPin(clientOf(request), pinOf(request));
       const served = await jobs.getVideo(clientOf(request), request.params.video_id);
       servedBy(reply, served.adapter);
       return { data: served.value };
@@ -82,6 +88,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      router.checkPin(clientOf(request), pinOf(request));
       const served = await jobs.deleteVideo(clientOf(request), request.params.video_id);
       servedBy(reply, served.adapter);
       return { data: served.value };

@@ -4,6 +4,7 @@ import { VoiceGetResponse, VoiceIdParams, VoiceListQuery, VoiceListResponse } fr
 import { UserInfoResponse } from '../schemas/users.js';
 import { clientOf, pinOf, servedBy } from '../context.js';
 
+/** X-Gateway-* headers go on before the upstream call: an upstream refusal names its account too. */
 export const voiceAndUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { router } = app.gateway;
 
@@ -20,8 +21,8 @@ export const voiceAndUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const adapter = router.pick({ client: clientOf(request), op: 'voice.list', pin: pinOf(request) });
-      const page = await adapter.listVoices(request.query);
       servedBy(reply, adapter);
+      const page = await adapter.listVoices(request.query);
       return page;
     },
   );
@@ -39,8 +40,8 @@ export const voiceAndUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const adapter = router.pick({ client: clientOf(request), op: 'voice.get', pin: pinOf(request) });
-      const voice = await adapter.getVoice(request.params.voice_id);
       servedBy(reply, adapter);
+      const voice = await adapter.getVoice(request.params.voice_id);
       return { data: voice };
     },
   );
@@ -58,8 +59,8 @@ export const voiceAndUserRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const adapter = router.pick({ client: clientOf(request), op: 'user.get', pin: pinOf(request) });
-      const user = await adapter.getUser();
       servedBy(reply, adapter);
+      const user = await adapter.getUser();
       return { data: user };
     },
   );

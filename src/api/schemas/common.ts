@@ -58,7 +58,7 @@ export const AssetBase64 = Type.Object(
  * AJV's discriminator support then reports errors for the one branch that `type` selects.
  */
 export const Tagged = <T extends TObject[]>(schemas: [...T], options: SchemaOptions = {}) =>
-  Type.Unsafe<Static<TUnion<T>>>({ ...options, oneOf: schemas, discriminator: { propertyName: 'type' } });
+  Type.Unsafe<Static<TUnion<T>>>({ ...options, type: 'object', oneOf: schemas, discriminator: { propertyName: 'type' } });
 
 /** url | asset_id | base64 file reference (images, avatar training files). */
 export const FileInput = Tagged([AssetUrl, AssetId, AssetBase64]);
