@@ -38,6 +38,7 @@ const NOT_FOUND: Record<JobKind, string> = { video: 'Video not found.', translat
 export class JobService {
   private readonly inflight = new Map<string, Promise<JobRecord>>();
   private readonly now: () => number;
+  private lastStamp = 0;
 
   constructor(private readonly deps: JobServiceDeps) {
     this.now = deps.now ?? Date.now;
@@ -48,7 +49,7 @@ export class JobService {
   async createVideo(client: ClientConfig, body: VideoRequest, pin?: string): Promise<Served<{ video_id: string; status: string }>> {
     const adapter = await this.pick(client, body, pin);
     const submitted = await adapter.createVideo(body);
-    const at = this.now();
+    const at = this.stamp();
     const id = newJobId('video');
     await this.deps.store.insertJob({
       id,
@@ -106,8 +107,8 @@ export class JobService {
     const affinity = await this.affinityOf(client, refs);
     const adapter = this.deps.router.pick({ client, op: 'translation.create', input: body, pin, affinity });
     const submitted = await adapter.createTranslation(body);
-    const at = this.now();
-    const jobs = submitted.items.map((item) => ({
+    const at = this.stamp(submitted.items.length);
+    const jobs = submitted.items.map((item, i) => ({
       id: newJobId('translation'),
       clientId: client.id,
       accountId: adapter.accountId,
@@ -130,7 +131,8 @@ export class JobService {
         created_at: Math.floor(at / 1000),
       },
       upstreamPayload: submitted.payload,
-      createdAt: at,
+      // One millisecond apart, so a batch lists in a fixed order (the first language last, newest first).
+      createdAt: at + i,
     }));
     await this.deps.store.insertJobs(jobs);
     this.deps.logger.info({ jobs: jobs.map((j) => j.id), account: adapter.accountId }, 'translation jobs created');
@@ -150,6 +152,16 @@ export class JobService {
   }
 
   // ---- shared ---------------------------------------------------------------------------
+
+  /**
+   * Creation times that never repeat within this process: list order (newest first) then
+   * follows creation order even for jobs made in the same millisecond. Reserves `count` stamps.
+   */
+  private stamp(count = 1): number {
+    const at = Math.max(this.now(), this.lastStamp + 1);
+    this.lastStamp = at + count - 1;
+    return at;
+  }
 
   private async pick(client: ClientConfig, body: VideoRequest, pin?: string): Promise<Adapter> {
     const affinity = await this.affinityOf(client, videoReferences(body));

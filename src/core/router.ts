@@ -7,6 +7,7 @@ import type { ClientConfig } from '../config/schema.js';
 import { unsupportedFields, type Adapter, type CheckedInputs, type Operation, type VideoRequest } from './adapter.js';
 import type { AccountSet } from './accounts.js';
 import { GatewayError } from './errors.js';
+import { legacyOnlyFields } from '../api/legacy/fidelity.js';
 
 export interface RouteRequest<K extends Operation> {
   client: ClientConfig;
@@ -107,6 +108,11 @@ export class Router {
     if (req.op === 'video.create' && !adapter.capabilities.multiScene) {
       const scenes = (req.input as VideoRequest | undefined)?.legacy?.video_inputs.length ?? 1;
       if (scenes > 1) return { param: 'video_inputs', reason: `${adapter.provider} renders one scene per video; this request has ${scenes}` };
+    }
+    if (req.op === 'video.create' && !adapter.capabilities.legacyV2Body) {
+      const legacy = (req.input as VideoRequest | undefined)?.legacy;
+      const [first] = legacy ? legacyOnlyFields(legacy) : [];
+      if (first) return first;
     }
     if (req.input !== undefined && isChecked(req.op)) {
       const [first] = unsupportedFields(adapter.capabilities, req.op, req.input as unknown as never);

@@ -11,6 +11,7 @@ import { request } from 'undici';
 import { buildApp } from '../../src/app.js';
 import { GatewayConfig, type GatewayConfigInput } from '../../src/config/schema.js';
 import { startHeygenV3Sandbox, type HeygenV3Sandbox } from '../../src/sandbox/heygen-v3.js';
+import type { RecordedRequest } from '../../src/sandbox/heygen-v3.js';
 
 export const KEYS = { acme: 'acme-client-key', globex: 'globex-client-key' } as const;
 export const UPSTREAM_KEYS = { hg: 'upstream-key-hg', hg2: 'upstream-key-hg2' } as const;
@@ -106,4 +107,21 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
   };
   return h;
+}
+
+/** What a simulator received: optionally one method only, and paths (with query) under a prefix. */
+export function upstreamCalls(sim: HeygenV3Sandbox, method?: string, pathPrefix?: string): RecordedRequest[] {
+  return sim.requests.filter((r) => (method === undefined || r.method === method) && (pathPrefix === undefined || r.path.startsWith(pathPrefix)));
+}
+
+/**
+ * Whatever in a response text must never reach a client: any configured key (upstream or client)
+ * and anything shaped like a stack trace or a source location. Empty when the text is clean.
+ */
+export function leaksIn(text: string): string[] {
+  const found: string[] = [];
+  for (const key of [...Object.values(UPSTREAM_KEYS), ...Object.values(KEYS)]) if (text.includes(key)) found.push(`key ${key}`);
+  const traces = [/\bat [\w.<>]+ \(/, /\.(ts|js|mjs):\d+/, /node_modules/, /\bError: /];
+  for (const re of traces) if (re.test(text)) found.push(`trace ${re.source}`);
+  return found;
 }
