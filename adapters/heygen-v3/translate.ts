@@ -3,6 +3,7 @@
  * as given; the work is in what must not go upstream (callback_url), in normalizing absent
  * optional fields to null, and in never trusting a status word.
  */
+import type { VideoRequest } from '../../src/core/adapter.js';
 import type { VideoCreate, VideoStatus } from '../../src/api/schemas/videos.js';
 import type { TranslationCreate, TranslationStatus } from '../../src/api/schemas/translations.js';
 import type { AssetUploaded } from '../../src/api/schemas/assets.js';
@@ -98,8 +99,10 @@ export function translationStatusFromWire(w: string): TranslationStatus | undefi
  * callback_url is removed: the gateway delivers callbacks itself (signed with the client's secret,
  * carrying the gateway's ids); an upstream callback would reveal upstream ids. callback_id stays.
  */
-export function toWireVideoCreate(req: VideoCreate): WireVideoCreateBody {
-  const { callback_url: _notForwarded, ...rest } = req;
+export function toWireVideoCreate(req: VideoRequest): WireVideoCreateBody {
+  // callback_url: the gateway delivers callbacks itself. legacy: a v2 client's original body,
+  // whose single scene is already in the v3 fields (v2-only settings made this account ineligible).
+  const { callback_url: _notForwarded, legacy: _v2Original, ...rest } = req;
   return compact(rest);
 }
 

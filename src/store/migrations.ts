@@ -66,6 +66,100 @@ CREATE TABLE affinity (
 ) STRICT;
 `,
   },
+  {
+    version: 2,
+    name: 'lifecycle_webhooks_idempotency_spend',
+    sql: `
+-- The refresher's schedule. Jobs that exist before this migration are due at once, as new ones are.
+ALTER TABLE jobs ADD COLUMN next_poll_at INTEGER;
+ALTER TABLE jobs ADD COLUMN poll_attempts INTEGER NOT NULL DEFAULT 0;
+UPDATE jobs SET next_poll_at = created_at;
+
+-- Superseded: the refresher now walks jobs by when they are due, not by when they last changed.
+DROP INDEX jobs_in_progress;
+CREATE INDEX jobs_due ON jobs (next_poll_at, id)
+  WHERE completed_at IS NULL AND deleted_at IS NULL;
+-- max_concurrent_jobs is checked on every create; count from a small index, not the table.
+CREATE INDEX jobs_active_account ON jobs (account_id)
+  WHERE completed_at IS NULL AND deleted_at IS NULL;
+
+-- No foreign key to jobs: an event may report something other than a job (an endpoint test),
+-- and the outbox must keep what it owes a client whatever happens to the job row.
+CREATE TABLE webhook_events (
+  id         TEXT    NOT NULL PRIMARY KEY,
+  client_id  TEXT    NOT NULL,
+  event_type TEXT    NOT NULL,
+  body       TEXT    NOT NULL,
+  job_id     TEXT,
+  created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX webhook_events_client_created ON webhook_events (client_id, created_at DESC, id DESC);
+
+-- endpoint_id has no foreign key: a NULL there means "the job's callback_url, signed with the
+-- client's secret", so ON DELETE SET NULL would re-sign another endpoint's events wrongly.
+CREATE TABLE webhook_deliveries (
+  id              TEXT    NOT NULL PRIMARY KEY,
+  event_id        TEXT    NOT NULL REFERENCES webhook_events (id),
+  client_id       TEXT    NOT NULL,
+  url             TEXT    NOT NULL,
+  endpoint_id     TEXT,
+  state           TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  last_status     INTEGER,
+  last_error      TEXT,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  delivered_at    INTEGER
+) STRICT;
+CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
+-- The sender's work queue; delivered and failed rows leave it.
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+  WHERE state = 'pending';
+
+CREATE TABLE webhook_endpoints (
+  id          TEXT    NOT NULL PRIMARY KEY,
+  client_id   TEXT    NOT NULL,
+  url         TEXT    NOT NULL,
+  events_json TEXT    NOT NULL CHECK (json_valid(events_json) AND json_type(events_json) = 'array'),
+  secret      TEXT    NOT NULL,
+  status      TEXT    NOT NULL CHECK (status IN ('enabled', 'disabled')),
+  description TEXT,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX webhook_endpoints_client_created ON webhook_endpoints (client_id, created_at DESC, id DESC);
+
+CREATE TABLE idempotency_keys (
+  client_id    TEXT    NOT NULL,
+  key          TEXT    NOT NULL,
+  request_hash TEXT    NOT NULL,
+  state        TEXT    NOT NULL CHECK (state IN ('in_flight', 'done')),
+  status       INTEGER,
+  body         TEXT,
+  headers_json TEXT,
+  created_at   INTEGER NOT NULL,
+  PRIMARY KEY (client_id, key)
+) STRICT;
+CREATE INDEX idempotency_keys_created ON idempotency_keys (created_at);
+
+-- Money is integer micro-dollars so that sums compared against a budget are exact.
+CREATE TABLE spend (
+  id              TEXT    NOT NULL PRIMARY KEY,
+  client_id       TEXT    NOT NULL,
+  account_id      TEXT    NOT NULL,
+  month           TEXT    NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+  job_id          TEXT,
+  estimate_micros INTEGER NOT NULL CHECK (estimate_micros >= 0),
+  actual_micros   INTEGER CHECK (actual_micros >= 0),
+  state           TEXT    NOT NULL CHECK (state IN ('reserved', 'settled', 'released')),
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL
+) STRICT;
+-- Month first: serves the budget check (client + month) and the all-clients monthly report alike.
+CREATE INDEX spend_month_client ON spend (month, client_id, account_id);
+`,
+  },
 ];
 
 const CREATE_LEDGER = `

@@ -1,8 +1,9 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS, migrate } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -89,12 +90,34 @@ describe('migrations', () => {
         name: string;
         applied_at: number;
       }[];
-      expect(rows.map((r) => [r.version, r.name])).toEqual([[1, 'jobs_and_affinity']]);
+      expect(rows.map((r) => [r.version, r.name])).toEqual([
+        [1, 'jobs_and_affinity'],
+        [2, 'lifecycle_webhooks_idempotency_spend'],
+      ]);
       expect(rows[0]?.applied_at).toBeGreaterThan(0);
       expect(migrate(db)).toEqual([]);
 
       const names = (db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
-      expect(names).toEqual(['affinity', 'jobs', 'jobs_account_upstream', 'jobs_client_kind_created', 'jobs_in_progress', 'schema_migrations']);
+      expect(names).toEqual([
+        'affinity',
+        'idempotency_keys',
+        'idempotency_keys_created',
+        'jobs',
+        'jobs_account_upstream',
+        'jobs_active_account',
+        'jobs_client_kind_created',
+        'jobs_due',
+        'schema_migrations',
+        'spend',
+        'spend_month_client',
+        'webhook_deliveries',
+        'webhook_deliveries_due',
+        'webhook_deliveries_event',
+        'webhook_endpoints',
+        'webhook_endpoints_client_created',
+        'webhook_events',
+        'webhook_events_client_created',
+      ]);
     } finally {
       db.close();
     }
@@ -103,12 +126,11 @@ describe('migrations', () => {
   it('applies only the missing later migration, and rolls back one that fails', () => {
     const db = new Database(':memory:');
     try {
-      expect(migrate(db)).toEqual([1]);
-      const v2 = { version: 2, name: 'idempotency_keys', sql: 'CREATE TABLE idempotency_keys (job_id TEXT REFERENCES jobs(id)) STRICT;' };
-      expect(migrate(db, [...MIGRATIONS, v2])).toEqual([2]);
+      expect(migrate(db, MIGRATIONS.slice(0, 1))).toEqual([1]);
+      expect(migrate(db)).toEqual([2]);
 
       const broken = { version: 3, name: 'broken', sql: 'CREATE TABLE half_done (x TEXT) STRICT; CREATE TABLE nope (' };
-      expect(() => migrate(db, [...MIGRATIONS, v2, broken])).toThrow();
+      expect(() => migrate(db, [...MIGRATIONS, broken])).toThrow();
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").get()).toBeUndefined();
       expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
     } finally {
@@ -121,7 +143,66 @@ describe('migrations', () => {
     const db = new Database(file);
     migrate(db, [...MIGRATIONS, { version: 7, name: 'future', sql: 'SELECT 1' }]);
     db.close();
-    expect(() => SqliteStore.open(file)).toThrow('database schema is at version 7 but this build knows up to 1; upgrade the gateway');
+    expect(() => SqliteStore.open(file)).toThrow('database schema is at version 7 but this build knows up to 2; upgrade the gateway');
+  });
+
+  it('upgrades a v1 database in place: its jobs keep their data and become due at their creation time', async () => {
+    const file = join(dir, 'gateway.db');
+    const v1 = new Database(file);
+    expect(migrate(v1, MIGRATIONS.slice(0, 1))).toEqual([1]);
+    const insertV1 = v1.prepare(
+      `INSERT INTO jobs (id, client_id, account_id, provider, kind, upstream_id, status, title, folder_id, callback_url, callback_id,
+         request_json, detail_json, upstream_payload_json, created_at, updated_at, completed_at, deleted_at)
+       VALUES (?, 'acme', 'gmi-main', 'gmi', 'video', ?, ?, 'Q3 Product Launch Explainer', NULL, NULL, NULL, ?, ?, ?, ?, ?, ?, NULL)`,
+    );
+    insertV1.run('gw_old_pending', 'up-1', 'processing', JSON.stringify(V3_REQUEST), '{"status":"processing"}', '{"status":"processing"}', 1_000, 2_000, null);
+    insertV1.run('gw_old_done', 'up-2', 'completed', JSON.stringify(V3_REQUEST), JSON.stringify(V3_DETAIL_COMPLETED), JSON.stringify(GMI_PAYLOAD_COMPLETED), 1_500, 3_000, 3_000);
+    v1.close();
+
+    const store = SqliteStore.open(file, { now: () => 9_000 });
+    try {
+      expect(await store.getJob('gw_old_pending')).toEqual({
+        id: 'gw_old_pending',
+        clientId: 'acme',
+        accountId: 'gmi-main',
+        provider: 'gmi',
+        kind: 'video',
+        upstreamId: 'up-1',
+        status: 'processing',
+        title: 'Q3 Product Launch Explainer',
+        folderId: null,
+        callbackUrl: null,
+        callbackId: null,
+        request: V3_REQUEST,
+        detail: { status: 'processing' },
+        upstreamPayload: { status: 'processing' },
+        createdAt: 1_000,
+        updatedAt: 2_000,
+        completedAt: null,
+        deletedAt: null,
+        nextPollAt: 1_000,
+        pollAttempts: 0,
+      });
+      expect((await store.dueJobs(999, 10)).map((j) => j.id)).toEqual([]);
+      expect((await store.dueJobs(1_000, 10)).map((j) => j.id)).toEqual(['gw_old_pending']);
+      expect(await store.countActiveJobs('gmi-main')).toBe(1);
+      const done = await store.finishJob('gw_old_pending', { status: 'completed', detail: V3_DETAIL_COMPLETED, upstreamPayload: GMI_PAYLOAD_COMPLETED, completedAt: 9_000 }, { events: [], deliveries: [] });
+      expect(done.transitioned).toBe(true);
+      expect((await store.finishJob('gw_old_done', { status: 'failed', detail: null, upstreamPayload: null, completedAt: 9_000 }, { events: [], deliveries: [] })).transitioned).toBe(false);
+    } finally {
+      await store.close();
+    }
+
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT id, next_poll_at, poll_attempts FROM jobs ORDER BY id').all()).toEqual([
+        { id: 'gw_old_done', next_poll_at: 1_500, poll_attempts: 0 },
+        { id: 'gw_old_pending', next_poll_at: 1_000, poll_attempts: 0 },
+      ]);
+      expect(db.prepare('SELECT version FROM schema_migrations ORDER BY version').all()).toEqual([{ version: 1 }, { version: 2 }]);
+    } finally {
+      db.close();
+    }
   });
 });
 
@@ -144,6 +225,9 @@ describe('SqliteStore', () => {
       updatedAt: job.createdAt,
       completedAt: null,
       deletedAt: null,
+      // A new job is due for its first background poll at once.
+      nextPollAt: job.createdAt,
+      pollAttempts: 0,
     });
   });
 
@@ -337,6 +421,52 @@ describe('SqliteStore on a file', () => {
     }
   });
 
+  it('keeps events, deliveries, endpoints, idempotency records and spend across close and reopen', async () => {
+    const file = join(dir, 'gateway.db');
+    const event = { id: 'evt_abc123', clientId: 'acme', eventType: 'avatar_video.success', body: '{"event_type":"avatar_video.success"}', jobId: 'gw_vid_0001', createdAt: 5_000 };
+    const endpoint = {
+      id: 'ep_abc123',
+      clientId: 'acme',
+      url: 'https://yourapp.com/webhooks/heygen',
+      events: ['avatar_video.success', 'avatar_video.fail'],
+      secret: 'whsec_k7x9m2',
+      status: 'enabled' as const,
+      description: null,
+      createdAt: 4_000,
+      updatedAt: 4_000,
+    };
+    const answer = { status: 200, body: '{"data":{"video_id":"gw_vid_0001"}}', headers: { 'content-type': 'application/json; charset=utf-8' } };
+
+    const first = SqliteStore.open(file);
+    await first.insertJob(newJob());
+    await first.schedulePoll('gw_vid_0001', 60_000, 2);
+    await first.createEndpoint(endpoint);
+    await first.insertEvents({
+      events: [event],
+      deliveries: [{ id: 'dlv_1', eventId: 'evt_abc123', clientId: 'acme', url: endpoint.url, endpointId: 'ep_abc123', nextAttemptAt: 5_000, createdAt: 5_000 }],
+    });
+    await first.recordAttempt('dlv_1', { at: 6_000, ok: false, status: 502, error: 'HTTP 502', nextAttemptAt: 16_000 });
+    await first.beginIdempotent('acme', 'key-1', 'hash-a', 5_000, 86_400_000);
+    await first.completeIdempotent('acme', 'key-1', answer);
+    await first.reserveSpend({ id: 'sp_1', clientId: 'acme', accountId: 'gmi-main', month: '2026-03', estimateUsd: 1.5 }, 250, 5_000);
+    const deliveries = await first.listDeliveries('evt_abc123');
+    await first.close();
+
+    const second = SqliteStore.open(file);
+    try {
+      expect((await second.dueJobs(59_999, 10)).map((j) => j.id)).toEqual([]);
+      expect((await second.dueJobs(60_000, 10)).map((j) => j.id)).toEqual(['gw_vid_0001']);
+      expect(await second.getEvent('evt_abc123')).toEqual(event);
+      expect(await second.listDeliveries('evt_abc123')).toEqual(deliveries);
+      expect(deliveries[0]).toMatchObject({ attempts: 1, lastStatus: 502, nextAttemptAt: 16_000 });
+      expect(await second.getEndpoint('ep_abc123')).toEqual(endpoint);
+      expect(await second.beginIdempotent('acme', 'key-1', 'hash-a', 6_000, 86_400_000)).toEqual({ state: 'done', ...answer });
+      expect(await second.clientMonthSpend('acme', '2026-03')).toBe(1.5);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('runs with WAL, synchronous FULL, a busy timeout and foreign keys on', async () => {
     const store = SqliteStore.open(join(dir, 'gateway.db'));
     try {
@@ -344,6 +474,172 @@ describe('SqliteStore on a file', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+// Each worker stands for another process: for every race it opens its own connection to the
+// file, waits at a shared barrier so all start together, then runs its calls in order. Workers
+// load the TypeScript store through tsx (vitest's transform does not reach them), once per pool.
+const RACE_WORKER = `
+const { parentPort } = require('node:worker_threads');
+let SqliteStore;
+parentPort.on('message', async ({ load, module, file, gate, calls }) => {
+  if (load) {
+    (await import('tsx/esm/api')).register();
+    SqliteStore = (await import(module)).SqliteStore;
+    return parentPort.postMessage('loaded');
+  }
+  const store = SqliteStore.open(file);
+  parentPort.postMessage('ready');
+  Atomics.wait(new Int32Array(gate), 0, 0);
+  const results = [];
+  for (const call of calls) {
+    try {
+      results.push({ value: await store[call.method](...call.args) });
+    } catch (err) {
+      results.push({ error: String(err && err.message) });
+    }
+  }
+  await store.close();
+  parentPort.postMessage(results);
+});
+`;
+
+interface RaceCall {
+  method: string;
+  args: unknown[];
+}
+type RaceResult = { value: unknown } | { error: string };
+
+const STORE_MODULE = new URL('../../src/store/sqlite.ts', import.meta.url).href;
+
+/** Starts a worker and waits until it has loaded the store, so races time only themselves. */
+async function startRaceWorker(): Promise<Worker> {
+  const worker = new Worker(RACE_WORKER, { eval: true });
+  await new Promise<void>((resolveLoaded, rejectLoaded) => {
+    worker.once('message', () => resolveLoaded());
+    worker.once('error', rejectLoaded);
+    worker.postMessage({ load: true, module: STORE_MODULE });
+  });
+  return worker;
+}
+
+/** Runs one plan per worker, all released at once; resolves with each worker's results. */
+async function race(workers: Worker[], file: string, plans: RaceCall[][]): Promise<RaceResult[][]> {
+  const gate = new SharedArrayBuffer(4);
+  const runs = plans.map((calls, i) => {
+    const worker = workers[i]!;
+    let onReady: () => void = () => {};
+    const ready = new Promise<void>((r) => (onReady = r));
+    const done = new Promise<RaceResult[]>((resolveDone, rejectDone) => {
+      const onMessage = (m: unknown) => {
+        if (m === 'ready') return onReady();
+        worker.off('message', onMessage);
+        worker.off('error', rejectDone);
+        resolveDone(m as RaceResult[]);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', rejectDone);
+    });
+    worker.postMessage({ file, gate, calls });
+    return { ready, done };
+  });
+  await Promise.race([Promise.all(runs.map((r) => r.ready)), Promise.all(runs.map((r) => r.done))]);
+  Atomics.store(new Int32Array(gate), 0, 1);
+  Atomics.notify(new Int32Array(gate), 0);
+  return Promise.all(runs.map((r) => r.done));
+}
+
+function values(results: RaceResult[][]): unknown[] {
+  const flat = results.flat();
+  expect(flat.filter((r) => 'error' in r)).toEqual([]);
+  return flat.map((r) => ('value' in r ? r.value : undefined));
+}
+
+describe('SqliteStore across connections', () => {
+  const WORKERS = 4;
+  let pool: Worker[] = [];
+  let file: string;
+  const raceAcrossConnections = (f: string, plans: RaceCall[][]) => race(pool, f, plans);
+  // Loading TypeScript in four fresh isolates takes seconds on a busy machine.
+  beforeAll(async () => {
+    pool = await Promise.all(Array.from({ length: WORKERS }, startRaceWorker));
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(pool.map((w) => w.terminate()));
+  });
+  beforeEach(async () => {
+    file = join(dir, 'gateway.db');
+    // Migrate once up front so the workers only open.
+    await SqliteStore.open(file).close();
+  });
+
+  it('grants exactly 10 of 100 reservations raced by four connections against a budget that fits 10', async () => {
+    const plans = Array.from({ length: WORKERS }, (_, w) =>
+      Array.from({ length: 25 }, (_, i) => ({
+        method: 'reserveSpend',
+        args: [{ id: `sp_${w}_${i}`, clientId: 'acme', accountId: 'gmi-main', month: '2026-03', estimateUsd: 2.5 }, 25, 1_000],
+      })),
+    );
+    const granted = values(await raceAcrossConnections(file, plans));
+    expect(granted.filter((v) => v === true)).toHaveLength(10);
+    expect(granted.filter((v) => v === false)).toHaveLength(90);
+    const store = SqliteStore.open(file);
+    try {
+      expect(await store.clientMonthSpend('acme', '2026-03')).toBe(25);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('answers new to exactly one of 100 idempotent starts raced by four connections', async () => {
+    const plans = Array.from({ length: WORKERS }, () =>
+      Array.from({ length: 25 }, () => ({ method: 'beginIdempotent', args: ['acme', 'key-race', 'hash-a', 1_000, 86_400_000] })),
+    );
+    const states = values(await raceAcrossConnections(file, plans)).map((v) => (v as { state: string }).state);
+    expect(states.filter((s) => s === 'new')).toHaveLength(1);
+    expect(states.filter((s) => s === 'in_flight')).toHaveLength(99);
+  });
+
+  it('lets exactly one of four connections finish a job, writing only its event', async () => {
+    const store = SqliteStore.open(file);
+    await store.insertJob(newJob());
+    await store.close();
+    const plans = Array.from({ length: WORKERS }, (_, w) => [
+      {
+        method: 'finishJob',
+        args: [
+          'gw_vid_0001',
+          { status: 'completed', detail: V3_DETAIL_COMPLETED, upstreamPayload: GMI_PAYLOAD_COMPLETED, completedAt: 2_000 + w },
+          { events: [{ id: `evt_${w}`, clientId: 'acme', eventType: 'avatar_video.success', body: '{}', jobId: 'gw_vid_0001', createdAt: 2_000 }], deliveries: [] },
+        ],
+      },
+    ]);
+    const outcomes = values(await raceAcrossConnections(file, plans)) as { transitioned: boolean }[];
+    expect(outcomes.filter((o) => o.transitioned)).toHaveLength(1);
+    const reopened = SqliteStore.open(file);
+    try {
+      const events = await reopened.listEvents('acme', 10);
+      expect(events).toHaveLength(1);
+      const winner = outcomes.findIndex((o) => o.transitioned);
+      expect(events[0]?.id).toBe(`evt_${winner}`);
+      expect((await reopened.getJob('gw_vid_0001'))?.completedAt).toBe(2_000 + winner);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('hands each due delivery to exactly one of four connections claiming at once', async () => {
+    const store = SqliteStore.open(file);
+    const ids = Array.from({ length: 40 }, (_, i) => `dlv_${String(i).padStart(2, '0')}`);
+    await store.insertEvents({
+      events: [{ id: 'evt_1', clientId: 'acme', eventType: 'avatar_video.success', body: '{}', jobId: null, createdAt: 1_000 }],
+      deliveries: ids.map((id, i) => ({ id, eventId: 'evt_1', clientId: 'acme', url: 'https://hooks.example.com/heygen', endpointId: null, nextAttemptAt: 1_000 + i, createdAt: 1_000 })),
+    });
+    await store.close();
+    const plans = Array.from({ length: WORKERS }, () => Array.from({ length: 5 }, () => ({ method: 'claimDeliveries', args: [5_000, 3, 60_000] })));
+    const claimed = (values(await raceAcrossConnections(file, plans)) as { id: string }[][]).flat().map((d) => d.id);
+    expect([...claimed].sort()).toEqual(ids);
   });
 });
 
