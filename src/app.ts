@@ -30,6 +30,9 @@ import { assetRoutes } from './api/routes/assets.js';
 import { avatarRoutes } from './api/routes/avatars.js';
 import { voiceAndUserRoutes } from './api/routes/voices.js';
 import { healthRoutes } from './api/routes/health.js';
+import { legacyRoutes } from './api/routes/legacy.js';
+import { webhookRoutes } from './api/routes/webhooks.js';
+import { V1ErrorEnvelope, V2ErrorEnvelope } from './api/legacy/schemas.js';
 import { openApiInfo } from './api/openapi.js';
 
 export interface BuildOptions {
@@ -106,12 +109,15 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
   };
   app.decorate('gateway', services);
   app.decorateRequest('client', null);
+  app.decorateRequest('idempotency', null);
   app.addHook('onClose', async () => {
     await accounts.close();
     if (!opts.store) await store.close();
   });
 
   app.addSchema(ErrorEnvelope);
+  app.addSchema(V2ErrorEnvelope);
+  app.addSchema(V1ErrorEnvelope);
   await app.register(swagger, {
     openapi: openApiInfo(config),
     // Shared schemas keep their $id as the component name (ErrorEnvelope, not def-0).
@@ -126,6 +132,9 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
     await v3.register(assetRoutes);
     await v3.register(avatarRoutes);
     await v3.register(voiceAndUserRoutes);
+    await v3.register(webhookRoutes, opts.now ? { now: opts.now } : {});
+    // v2/v1 clients, same auth and routing; encapsulated for its raw-body upload parser
+    await v3.register(legacyRoutes);
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   return app;

@@ -16,8 +16,55 @@ const httpUrl = z
   }, 'must be an absolute http(s) URL')
   .transform((u) => u.replace(/\/+$/, ''));
 
-/** USD per output second by product, and per-call items; all optional (defaults per provider). */
-const Pricing = z.record(z.string(), z.union([z.number().nonnegative(), z.record(z.string(), z.number().nonnegative())]));
+const usd = z.number().nonnegative();
+/** USD per output second for one avatar type; a number is one rate for every resolution. */
+const VideoRate = z.union([usd, z.strictObject({ '720p': usd.optional(), '1080p': usd.optional(), '4k': usd.optional() })], {
+  error: 'expected a USD rate per second, or a map of 720p / 1080p / 4k to rates',
+});
+
+/**
+ * An account's cost model (src/core/pricing.ts). Everything is optional: anything left out takes
+ * the provider's default, HeyGen's published self-serve rate. A number at `video` or `translation`
+ * is one rate for every avatar type / mode.
+ */
+export const Pricing = z.strictObject({
+  /** USD per second of output video, by avatar type (and resolution). */
+  video: z
+    .union(
+      [
+        usd,
+        z.strictObject({ studio_avatar: VideoRate.optional(), digital_twin: VideoRate.optional(), photo_avatar: VideoRate.optional() }),
+      ],
+      { error: 'expected a USD rate per second, or a map of studio_avatar / digital_twin / photo_avatar to rates' },
+    )
+    .optional(),
+  /** USD per second of output video, per output language, by mode. */
+  translation: z
+    .union([usd, z.strictObject({ speed: usd.optional(), speed_audio_only: usd.optional(), precision: usd.optional() })], {
+      error: 'expected a USD rate per second, or a map of speed / speed_audio_only / precision to rates',
+    })
+    .optional(),
+  /** USD per call, added to the per-second cost (translation: per output language). */
+  per_call: z
+    .strictObject({
+      video: usd.optional(),
+      translation: usd.optional(),
+      avatar_creation: z
+        .union([usd, z.strictObject({ digital_twin: usd.optional(), photo_avatar: usd.optional() })], {
+          error: 'expected a USD amount, or a map of digital_twin / photo_avatar to amounts',
+        })
+        .optional(),
+    })
+    .optional(),
+});
+export type PricingConfig = z.infer<typeof Pricing>;
+
+/** Circuit breaker settings (src/core/circuit.ts); defaults there: 5 failures, 30000 ms. */
+export const CircuitSettingsConfig = z.strictObject({
+  failure_threshold: z.number().int().min(1).max(1000).optional(),
+  cooldown_ms: z.number().int().min(0).max(86_400_000).optional(),
+});
+export type CircuitSettingsConfig = z.infer<typeof CircuitSettingsConfig>;
 
 const accountBase = {
   id,
@@ -26,6 +73,7 @@ const accountBase = {
   pricing: Pricing.optional(),
   timeout_ms: z.number().int().min(100).max(600_000).optional(),
   max_concurrent_jobs: z.number().int().positive().optional(),
+  circuit: CircuitSettingsConfig.optional(),
 };
 
 export const AccountConfig = z.discriminatedUnion('provider', [
@@ -54,6 +102,12 @@ export const ClientConfig = z.strictObject({
 });
 export type ClientConfig = z.infer<typeof ClientConfig>;
 
+/** Logical name -> account id -> that account's id for the same thing. */
+const AliasMap = z.record(id, z.record(id, z.string().min(1).max(256)));
+/** Logical avatar (look) and voice names a request may use as `alias:<name>` (src/core/aliases.ts). */
+export const AliasesConfig = z.strictObject({ avatars: AliasMap.optional(), voices: AliasMap.optional() });
+export type AliasesConfig = z.infer<typeof AliasesConfig>;
+
 export const GatewayConfig = z
   .strictObject({
     server: z
@@ -70,6 +124,7 @@ export const GatewayConfig = z
     webhooks: z.strictObject({ allow_private_targets: z.boolean().default(false) }).prefault({}),
     clients: z.array(ClientConfig).min(1),
     accounts: z.array(AccountConfig).min(1),
+    aliases: AliasesConfig.optional(),
     log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).prefault({}),
   })
   .superRefine((cfg, ctx) => {
@@ -82,6 +137,13 @@ export const GatewayConfig = z
         ctx.addIssue({ code: 'custom', path: ['accounts', i], message: 'cloudsway accounts need endpoint_paths or endpoint_path' });
       }
     });
+    for (const kind of ['avatars', 'voices'] as const) {
+      for (const [name, perAccount] of Object.entries(cfg.aliases?.[kind] ?? {})) {
+        for (const account of Object.keys(perAccount)) {
+          if (!accountIds.has(account)) ctx.addIssue({ code: 'custom', path: ['aliases', kind, name, account], message: `unknown account "${account}"` });
+        }
+      }
+    }
     const clientIds = new Set<string>();
     const keys = new Set<string>();
     cfg.clients.forEach((c, i) => {

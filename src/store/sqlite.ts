@@ -30,6 +30,9 @@ export interface SqliteStoreOptions {
   now?: () => number;
 }
 
+/** Longer than the longest request the gateway serves (server.request_timeout_ms defaults to 120 s). */
+export const IN_FLIGHT_ORPHAN_MS = 5 * 60 * 1000;
+
 interface JobRow {
   id: string;
   client_id: string;
@@ -326,7 +329,10 @@ export class SqliteStore implements Store {
     }).immediate;
     this.beginIdempotentTx = db.transaction((clientId: string, key: string, requestHash: string, now: number, ttlMs: number): IdempotencyBegin => {
       const row = this.stmt.getIdempotent.get(clientId, key);
-      if (row === undefined || now - row.created_at > ttlMs) {
+      // An in-flight record older than any request can run was left by a crash: the request
+      // behind it is gone, so the key is free again rather than stuck for a day.
+      const orphaned = row !== undefined && row.state === 'in_flight' && now - row.created_at > IN_FLIGHT_ORPHAN_MS;
+      if (row === undefined || orphaned || now - row.created_at > ttlMs) {
         this.stmt.startIdempotent.run(clientId, key, requestHash, now);
         return { state: 'new' };
       }

@@ -190,7 +190,10 @@ export interface Store {
   deleteEndpoint(id: string): Promise<boolean>;
 
   // ---- idempotency (issue 7) ----
-  /** Starts (or finds) the record for (client, key) atomically. Records older than `ttlMs` count as absent. */
+  /**
+   * Starts (or finds) the record for (client, key) atomically. Records older than `ttlMs` count as
+   * absent, and so does an in-flight record too old to belong to a running request (a crash).
+   */
   beginIdempotent(clientId: string, key: string, requestHash: string, now: number, ttlMs: number): Promise<IdempotencyBegin>;
   completeIdempotent(clientId: string, key: string, r: { status: number; body: string; headers: Record<string, string> }): Promise<void>;
   /** Forgets an in-flight record whose request failed in a retryable way, so a retry can run. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../../src/store/sqlite.js';
+import { IN_FLIGHT_ORPHAN_MS, SqliteStore } from '../../src/store/sqlite.js';
 import type { NewJob, TerminalEffects } from '../../src/store/types.js';
 
 // Fixtures are the documents' own examples: 002 "Create a Video with Full Control" request and
@@ -281,7 +281,16 @@ describe('idempotency keys', () => {
     expect(await store.beginIdempotent('acme', 'key-1', 'hash-b', T0 + TTL + 2, TTL)).toEqual({ state: 'in_flight' });
     expect(await store.beginIdempotent('acme', 'key-1', 'hash-a', T0 + TTL + 3, TTL)).toEqual({ state: 'mismatch' });
     // The new record's age counts from its own start.
-    expect(await store.beginIdempotent('acme', 'key-1', 'hash-b', T0 + 2 * TTL + 1, TTL)).toEqual({ state: 'in_flight' });
+    expect(await store.beginIdempotent('acme', 'key-1', 'hash-b', T0 + TTL + 60_000, TTL)).toEqual({ state: 'in_flight' });
+  });
+
+  it('frees a key whose in-flight record outlived any request (left by a crash), but never a stored answer', async () => {
+    await store.beginIdempotent('acme', 'key-1', 'hash-a', T0, TTL);
+    expect(await store.beginIdempotent('acme', 'key-1', 'hash-a', T0 + IN_FLIGHT_ORPHAN_MS, TTL)).toEqual({ state: 'in_flight' });
+    expect(await store.beginIdempotent('acme', 'key-1', 'hash-a', T0 + IN_FLIGHT_ORPHAN_MS + 1, TTL)).toEqual({ state: 'new' });
+    await store.completeIdempotent('acme', 'key-1', ANSWER);
+    const later = T0 + 3 * IN_FLIGHT_ORPHAN_MS;
+    expect(await store.beginIdempotent('acme', 'key-1', 'hash-a', later, TTL)).toMatchObject({ state: 'done' });
   });
 
   it('lets a retry start over after abandon, but abandon never forgets a stored answer', async () => {

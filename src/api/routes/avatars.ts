@@ -12,6 +12,7 @@ import {
   GroupIdParams,
   LookIdParams,
 } from '../schemas/avatars.js';
+import { idempotent } from '../idempotency.js';
 import { clientOf, pinOf, servedBy } from '../context.js';
 import type { Reference } from '../../core/jobs.js';
 
@@ -113,6 +114,7 @@ export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v3/avatars',
     {
+      ...idempotent(),
       schema: {
         operationId: 'createAvatar',
         summary: 'Create an avatar (photo, digital twin, prompt)',

@@ -10,6 +10,7 @@ import {
   TranslationListResponse,
 } from '../schemas/translations.js';
 import { validateTranslationCreate } from '../../core/validate.js';
+import { idempotent } from '../idempotency.js';
 import { clientOf, pinOf, servedBy } from '../context.js';
 
 const tags = ['Video Translation'];
@@ -20,6 +21,7 @@ export const translationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v3/video-translations',
     {
+      ...idempotent(),
       schema: {
         operationId: 'createVideoTranslationV3',
         summary: 'Create video translations',

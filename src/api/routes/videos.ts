@@ -10,6 +10,7 @@ import {
   VideoListResponse,
 } from '../schemas/videos.js';
 import { validateVideoCreate } from '../../core/validate.js';
+import { idempotent } from '../idempotency.js';
 import { clientOf, pinOf, servedBy } from '../context.js';
 
 const tags = ['Videos'];
@@ -20,6 +21,7 @@ export const videoRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v3/videos',
     {
+      ...idempotent(),
       schema: {
         operationId: 'createVideo',
         summary: 'Create a video',
