@@ -18,6 +18,8 @@ import { ClientDirectory } from './core/clients.js';
 import { JobService } from './core/jobs.js';
 import { REDACT_PATHS, type Logger } from './core/logger.js';
 import { Router } from './core/router.js';
+import { Refresher } from './core/refresher.js';
+import { OutboxWorker } from './core/webhooks/outbox.js';
 import { openStore } from './store/open.js';
 import type { Store } from './store/types.js';
 import { frameworkErrors, installErrorHandling } from './api/error-handler.js';
@@ -45,6 +47,11 @@ export interface BuildOptions {
   /** false silences logs (tests); otherwise pino options merged over the defaults. */
   logger?: FastifyServerOptions['logger'];
   now?: () => number;
+  /**
+   * Runs the background workers (job refresher, webhook outbox). `serve` turns them on; tests
+   * that walk a job's status by polling leave them off so only their own GETs poll the upstream.
+   */
+  background?: boolean | { refreshTickMs?: number; outboxPollMs?: number };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -105,12 +112,44 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
     accounts,
     router,
     clients: new ClientDirectory(config.clients),
-    jobs: new JobService({ store, router, logger, ...(opts.now ? { now: opts.now } : {}) }),
+    jobs: new JobService({
+      store,
+      router,
+      logger,
+      ...(opts.now ? { now: opts.now } : {}),
+      onFinished: () => outbox?.wake(),
+    }),
   };
+  const bg = opts.background === true ? {} : opts.background || null;
+  const outbox: OutboxWorker | null = bg
+    ? new OutboxWorker({
+        store,
+        clients: services.clients,
+        allowPrivateTargets: config.webhooks.allow_private_targets,
+        logger: logger.child({ worker: 'outbox' }),
+        ...(bg.outboxPollMs ? { pollIntervalMs: bg.outboxPollMs } : {}),
+      })
+    : null;
+  const refresher: Refresher | null = bg
+    ? new Refresher({
+        store,
+        router,
+        jobs: services.jobs,
+        logger: logger.child({ worker: 'refresher' }),
+        ...(bg.refreshTickMs ? { tickMs: bg.refreshTickMs } : {}),
+      })
+    : null;
   app.decorate('gateway', services);
   app.decorateRequest('client', null);
   app.decorateRequest('idempotency', null);
+  app.addHook('onReady', async () => {
+    refresher?.start();
+    outbox?.start();
+  });
+  // onClose runs after in-flight requests drained: stop the workers (letting a delivery or poll
+  // in progress finish), then release connections and the store.
   app.addHook('onClose', async () => {
+    await Promise.all([refresher?.stop(), outbox?.stop()]);
     await accounts.close();
     if (!opts.store) await store.close();
   });

@@ -28,7 +28,7 @@ async function serve(configFile: string | undefined): Promise<void> {
     sandbox = await startSandboxMode();
     config = sandbox.config;
   }
-  const app = await buildApp(config);
+  const app = await buildApp(config, { background: true });
   const { host, port } = listenAddress(config);
   const address = await app.listen({ host, port });
   if (sandbox) {

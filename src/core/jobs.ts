@@ -13,6 +13,7 @@ import type { Logger } from './logger.js';
 import type { Router } from './router.js';
 import type { JobKind, JobRecord, Store } from '../store/types.js';
 import { invalidParameter } from './errors.js';
+import { planJobEffects } from './webhooks/events.js';
 
 export const TERMINAL = new Set(['completed', 'failed']);
 
@@ -29,7 +30,12 @@ export interface JobServiceDeps {
   now?: () => number;
   /** Called for every upstream status word an adapter did not know (metrics hook). */
   onUnknownStatus?: (provider: string, kind: JobKind, word: string) => void;
+  /** Called once per job, after the transaction that made it terminal (and queued its events). */
+  onFinished?: (job: JobRecord) => void;
 }
+
+/** Upstream download URLs are presigned for 7 days; a completed job older than this gets fresh ones. */
+export const URL_REFRESH_AFTER_MS = 6 * 24 * 60 * 60 * 1000;
 
 type Detail = Record<string, unknown>;
 
@@ -191,7 +197,7 @@ export class JobService {
 
   /** Terminal jobs come from the store; in-progress ones from the upstream (one call per job at a time). */
   async refresh(job: JobRecord, adapter: Adapter): Promise<JobRecord> {
-    if (TERMINAL.has(job.status)) return job;
+    if (TERMINAL.has(job.status) && !this.urlsStale(job)) return job;
     const running = this.inflight.get(job.id);
     if (running) return running;
     const p = this.poll(job, adapter).finally(() => this.inflight.delete(job.id));
@@ -199,9 +205,20 @@ export class JobService {
     return p;
   }
 
+  private urlsStale(job: JobRecord): boolean {
+    return job.status === 'completed' && this.now() - job.updatedAt > URL_REFRESH_AFTER_MS;
+  }
+
   private async poll(job: JobRecord, adapter: Adapter): Promise<JobRecord> {
     const polled: Polled<Detail, string> =
       job.kind === 'video' ? await adapter.getVideo(job.upstreamId) : await adapter.getTranslation(job.upstreamId);
+    if (TERMINAL.has(job.status)) {
+      // A finished job asked for again after its URLs expired: only the URLs change, never the outcome.
+      if (polled.detail.status !== 'completed') return job;
+      const detail: Detail = { ...(job.detail ?? {}), ...dropNullish(polled.detail), status: job.status };
+      await this.deps.store.refreshTerminalDetail(job.id, detail, polled.payload);
+      return (await this.deps.store.getJob(job.id)) ?? { ...job, detail };
+    }
     if (polled.unknownStatus !== undefined) {
       this.deps.logger.warn({ job: job.id, provider: adapter.provider, word: polled.unknownStatus }, 'unknown upstream status word');
       this.deps.onUnknownStatus?.(adapter.provider, job.kind, polled.unknownStatus);
@@ -209,15 +226,25 @@ export class JobService {
     const status = polled.detail.status;
     // Keep what the gateway knew that the upstream answer may lack (title, language, created_at).
     const detail: Detail = { ...(job.detail ?? {}), ...dropNullish(polled.detail), status };
-    const terminal = TERMINAL.has(status);
-    const updated = await this.deps.store.updateJob(job.id, {
-      status,
-      detail,
-      upstreamPayload: polled.payload,
-      completedAt: terminal ? this.now() : null,
-    });
-    if (terminal) this.deps.logger.info({ job: job.id, status }, 'job finished');
-    return updated ?? { ...job, status, detail };
+    if (!TERMINAL.has(status)) {
+      const updated = await this.deps.store.updateJob(job.id, { status, detail, upstreamPayload: polled.payload, completedAt: null });
+      return updated ?? { ...job, status, detail };
+    }
+    // The terminal result and the events it owes the client are stored in one transaction, so a
+    // crash can lose neither; only the call that made the transition emits them.
+    const at = this.now();
+    const effects = await planJobEffects(this.deps.store, { ...job, status, detail, completedAt: at }, at);
+    const { job: stored, transitioned } = await this.deps.store.finishJob(
+      job.id,
+      { status, detail, upstreamPayload: polled.payload, completedAt: at },
+      effects,
+    );
+    const finished = stored ?? { ...job, status, detail, completedAt: at };
+    if (transitioned) {
+      this.deps.logger.info({ job: job.id, status, events: effects.deliveries.length }, 'job finished');
+      this.deps.onFinished?.(finished);
+    }
+    return finished;
   }
 
   private async list(client: ClientConfig, kind: JobKind, limit: number, token?: string, folderId?: string, title?: string): Promise<Page<JobRecord>> {
