@@ -16,8 +16,11 @@ import { AccountSet } from './core/accounts.js';
 import type { AdapterFactory } from './core/adapter.js';
 import { ClientDirectory } from './core/clients.js';
 import { JobService } from './core/jobs.js';
+import { Metrics } from './core/metrics.js';
 import { REDACT_PATHS, type Logger } from './core/logger.js';
 import { Router } from './core/router.js';
+import { CircuitRegistry } from './core/circuit.js';
+import { SpendLedger } from './core/spend.js';
 import { Refresher } from './core/refresher.js';
 import { OutboxWorker } from './core/webhooks/outbox.js';
 import { openStore } from './store/open.js';
@@ -32,8 +35,10 @@ import { assetRoutes } from './api/routes/assets.js';
 import { avatarRoutes } from './api/routes/avatars.js';
 import { voiceAndUserRoutes } from './api/routes/voices.js';
 import { healthRoutes } from './api/routes/health.js';
+import { metricsRoutes } from './api/routes/metrics.js';
 import { legacyRoutes } from './api/routes/legacy.js';
 import { webhookRoutes } from './api/routes/webhooks.js';
+import { adminRoutes } from './api/routes/admin.js';
 import { V1ErrorEnvelope, V2ErrorEnvelope } from './api/legacy/schemas.js';
 import { openApiInfo } from './api/openapi.js';
 
@@ -51,7 +56,17 @@ export interface BuildOptions {
    * Runs the background workers (job refresher, webhook outbox). `serve` turns them on; tests
    * that walk a job's status by polling leave them off so only their own GETs poll the upstream.
    */
-  background?: boolean | { refreshTickMs?: number; outboxPollMs?: number };
+  background?: boolean | BackgroundOptions;
+}
+
+/** Timing of the background workers; the defaults are production's, tests shrink them. */
+export interface BackgroundOptions {
+  refreshTickMs?: number;
+  outboxPollMs?: number;
+  /** Every background poll this long (before jitter) after the last, instead of the 10-60 s age-based cadence. */
+  refreshEveryMs?: number;
+  /** First webhook retry after this long instead of 10 s (later ones still grow 3x). */
+  firstRetryMs?: number;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -80,7 +95,7 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
     requestTimeout: config.server.request_timeout_ms,
     return503OnClosing: true,
     // Ids in paths may be up to 256 characters (the schemas say so); fastify's default is 100.
-    maxParamLength: 256,
+    routerOptions: { maxParamLength: 256 },
     frameworkErrors,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -101,11 +116,20 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
 
   const logger = app.log as unknown as Logger;
   const store = opts.store ?? openStore(config.store.url);
-  const accounts = new AccountSet(config.accounts, opts.factories ?? adapterFactories, {
-    logger,
-    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-  });
-  const router = new Router(accounts);
+  const metrics = new Metrics({ store, accounts: config.accounts, clients: config.clients, logger });
+  // First, so its onResponse hook counts the requests of every route registered after it.
+  await app.register(metricsRoutes, { metrics, adminKeys: config.admin.api_keys });
+  const accounts = new AccountSet(
+    config.accounts,
+    opts.factories ?? adapterFactories,
+    { logger, ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}) },
+    { onCall: (call) => metrics.observeUpstream(call) },
+  );
+  // Breakers and the in-flight create count live in this process; the spend ledger in the store.
+  const circuits = CircuitRegistry.fromAccounts(config.accounts, opts.now ? { now: opts.now } : {});
+  metrics.setCircuitSource(() => circuits.snapshots());
+  const spend = new SpendLedger({ store, accounts: config.accounts, logger, ...(opts.now ? { now: opts.now } : {}) });
+  const router = new Router(accounts, { configs: config.accounts, circuits, aliases: config.aliases, store, spend, logger });
   const services: GatewayServices = {
     config,
     store,
@@ -117,7 +141,13 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
       router,
       logger,
       ...(opts.now ? { now: opts.now } : {}),
-      onFinished: () => outbox?.wake(),
+      spend,
+      onFinished: (job) => {
+        outbox?.wake();
+        // Book the job's actual cost (or release it when it failed); a ledger error must not fail the poll.
+        spend.finish(job).catch((err: unknown) => logger.error({ err, job: job.id }, 'settling spend failed'));
+      },
+      onUnknownStatus: (provider, kind, word) => metrics.unknownStatus(provider, kind, word),
     }),
   };
   const bg = opts.background === true ? {} : opts.background || null;
@@ -128,6 +158,8 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
         allowPrivateTargets: config.webhooks.allow_private_targets,
         logger: logger.child({ worker: 'outbox' }),
         ...(bg.outboxPollMs ? { pollIntervalMs: bg.outboxPollMs } : {}),
+        ...(bg.firstRetryMs ? { firstRetryMs: bg.firstRetryMs } : {}),
+        onAttempt: (outcome) => metrics.delivery(outcome),
       })
     : null;
   const refresher: Refresher | null = bg
@@ -137,6 +169,7 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
         jobs: services.jobs,
         logger: logger.child({ worker: 'refresher' }),
         ...(bg.refreshTickMs ? { tickMs: bg.refreshTickMs } : {}),
+        ...(bg.refreshEveryMs ? { cadence: () => bg.refreshEveryMs ?? 0 } : {}),
       })
     : null;
   app.decorate('gateway', services);
@@ -164,6 +197,8 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
   });
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 20, fieldSize: 64 * 1024 } });
   await app.register(healthRoutes);
+  // Operators' API: its own admin-key auth, outside the client scope.
+  await app.register(adminRoutes, { circuits, ...(opts.now ? { now: opts.now } : {}) });
   await app.register(async (v3) => {
     await v3.register(clientAuth);
     await v3.register(videoRoutes);
