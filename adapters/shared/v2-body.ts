@@ -14,6 +14,9 @@ const present = <T>(v: T | null | undefined): v is T => v !== undefined && v !==
  * input, no motion prompt, no engine choice, no expressiveness, no 4:5/5:4 frames and renders mp4.
  */
 export function v2Unsupported(req: VideoRequest): Unsupported[] {
+  // A legacy client's own v2 body goes upstream as it came: the v3 fields derived from it
+  // (e.g. an aspect ratio for an odd dimension) say nothing about what this account can render.
+  if (req.legacy) return [];
   const out: Unsupported[] = [];
   if (req.type === 'image') {
     out.push({ param: 'type', reason: 'a v2 upstream animates registered avatars and talking photos only, not an arbitrary image' });

@@ -65,6 +65,12 @@ export interface Capabilities {
   operations: ReadonlySet<Operation>;
   /** Renders several scenes in one video (a legacy v2 body with more than one `video_inputs` item). */
   multiScene?: boolean;
+  /**
+   * Sends a legacy client's v2 body as it came (VideoRequest.legacy), so v2-only settings (circle
+   * style, scale, emotion, silence, video backgrounds, captions, ...) are honoured. Without it an
+   * account works from the v3 fields and a request carrying such settings is not routed to it.
+   */
+  legacyV2Body?: boolean;
   /** Per-operation field checks; an operation without one honours every v3 field. */
   fields?: { [K in keyof CheckedInputs]?: (input: CheckedInputs[K]) => Unsupported[] };
 }

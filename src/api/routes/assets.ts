@@ -40,6 +40,11 @@ export const assetRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
       // The body is a stream read below, not a parsed object: the schema is for the OpenAPI document.
       validatorCompiler: () => () => true,
+      // A refused upload leaves the socket's body unread: that connection cannot be kept alive
+      // (and would hold up a graceful shutdown until its keep-alive ran out), so it closes.
+      onError: async (request, reply) => {
+        if (!request.raw.complete) reply.header('Connection', 'close');
+      },
     },
     async (request, reply) => {
       const client = clientOf(request);

@@ -5,15 +5,19 @@
  * Registered inside the authenticated scope; an encapsulated plugin, so the raw-body parser of
  * POST /v1/asset applies to these routes only.
  */
-import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import { V2GenerateBody } from '../schemas/legacy.js';
+import type { ClientConfig } from '../../config/schema.js';
 import type { Page } from '../../core/adapter.js';
+import type { VoiceItem } from '../schemas/voices.js';
 import { GatewayError } from '../../core/errors.js';
-import { SNIFF_BYTES, sniffMime } from '../../core/magic.js';
+import { SNIFF_BYTES, sniffMime, type Sniffed } from '../../core/magic.js';
 import { PayloadTooLargeError, peekAndLimit } from '../../core/stream-limit.js';
 import { clientOf, pinOf, servedBy } from '../context.js';
+import { idempotent } from '../idempotency.js';
 import { MAX_ASSET_BYTES } from './assets.js';
 import { v1Ok, v2Ok } from '../legacy/envelopes.js';
 import {
@@ -75,11 +79,43 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const callbacks = { allowPrivateCallbacks: config.webhooks.allow_private_targets };
 
   // v1 upload takes the file itself as the body: hand the handler the stream, unread.
-  app.addContentTypeParser([...V1_ASSET_TYPES], (_request, payload, done) => done(null, payload));
+  app.addContentTypeParser([...V1_ASSET_TYPES], (_request, payload, done) => done(null, detached(payload)));
+
+  /** Checks, routes and streams one raw-body upload; routing comes first so a refusal costs no upload. */
+  async function uploadV1(body: unknown, headers: IncomingHttpHeaders, client: ClientConfig, pin: string | undefined) {
+    const declared = headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!V1_TYPES.has(declared) || !isStream(body)) {
+      throw new GatewayError('unsupported_media_type', `Send the file itself as the body with Content-Type ${V1_ASSET_TYPES.join(', ')}.`, {
+        status: 415,
+      });
+    }
+    const length = Number(headers['content-length']);
+    if (Number.isFinite(length) && length > MAX_ASSET_BYTES) throw tooLarge();
+    const adapter = router.pick({ client, op: 'asset.upload', pin });
+
+    const { head, stream } = await peekAndLimit(body, { peekBytes: SNIFF_BYTES, maxBytes: MAX_ASSET_BYTES }).catch((err: unknown) => {
+      throw err instanceof PayloadTooLargeError ? tooLarge() : err;
+    });
+    const sniffed = head.length > 0 ? sniffMime(head) : null;
+    if (!sniffed || !V1_TYPES.has(sniffed.mime) || sniffed.mime !== declared) {
+      stream.destroy();
+      throw new GatewayError('invalid_parameter', uploadRefusal(head.length, sniffed, declared));
+    }
+    try {
+      const asset = await adapter.uploadAsset({ stream, filename: `upload.${sniffed.ext}`, mimeType: sniffed.mime });
+      if (stream.errored instanceof PayloadTooLargeError) throw tooLarge();
+      return { asset, adapter, kind: sniffed.kind };
+    } catch (err) {
+      // An over-cap file aborts the upstream request mid-way; that is the client's 413, not a 502.
+      if (stream.errored instanceof PayloadTooLargeError) throw tooLarge();
+      throw err;
+    }
+  }
 
   app.post(
     '/v2/video/generate',
     {
+      ...idempotent(),
       config: v2,
       schema: {
         operationId: 'createAvatarVideoV2',
@@ -116,6 +152,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const client = clientOf(request);
+      router.checkPin(client, pinOf(request));
       const served = await jobs.getVideo(client, request.query.video_id);
       // callback_id is the gateway's record, not part of the v3 detail
       const job = await store.getJob(served.value.id);
@@ -127,6 +164,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/v2/video_translate',
     {
+      ...idempotent(),
       config: v2,
       schema: {
         operationId: 'createVideoTranslate',
@@ -177,6 +215,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
+      router.checkPin(clientOf(request), pinOf(request));
       const served = await jobs.getTranslation(clientOf(request), request.params.video_translate_id);
       servedBy(reply, served.adapter);
       return v2Ok(v2TranslateData(served.value));
@@ -217,7 +256,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const adapter = router.pick({ client: clientOf(request), op: 'voice.list', pin: pinOf(request) });
-      const voices = [];
+      const voices: VoiceItem[] = [];
       for (const type of ['public', 'private'] as const) {
         const page = (token: string | undefined) => adapter.listVoices({ type, limit: VOICE_PAGE, ...(token ? { token } : {}) });
         voices.push(...(await gather(page, request.log, `${type} voices`)));
@@ -246,52 +285,43 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       validatorCompiler: () => () => true,
     },
     async (request, reply) => {
-      const client = clientOf(request);
-      const declared = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase() ?? '';
-      const body: unknown = request.body;
-      if (!V1_TYPES.has(declared) || !isStream(body)) {
-        throw new GatewayError(
-          'unsupported_media_type',
-          `Send the file itself as the body with Content-Type ${V1_ASSET_TYPES.join(', ')}.`,
-          { status: 415 },
-        );
-      }
-      const length = Number(request.headers['content-length']);
-      if (Number.isFinite(length) && length > MAX_ASSET_BYTES) throw tooLarge();
-
-      // Routing is decided before reading the file so a refusal costs the client no upload.
-      const adapter = router.pick({ client, op: 'asset.upload', pin: pinOf(request) });
-
-      const { head, stream } = await peekAndLimit(body, { peekBytes: SNIFF_BYTES, maxBytes: MAX_ASSET_BYTES }).catch((err: unknown) => {
-        throw err instanceof PayloadTooLargeError ? tooLarge() : err;
-      });
-      const sniffed = head.length > 0 ? sniffMime(head) : null;
-      if (!sniffed || !V1_TYPES.has(sniffed.mime)) {
-        stream.destroy();
-        throw new GatewayError(
-          'invalid_parameter',
-          head.length === 0 ? 'The uploaded file is empty.' : 'Unsupported file type. Supported: png, jpeg, mp4, webm, mp3 (detected from the file bytes).',
-        );
-      }
-      if (sniffed.mime !== declared) {
-        stream.destroy();
-        throw new GatewayError('invalid_parameter', `Content-Type is ${declared}, but the file is ${sniffed.mime}.`);
-      }
-      let uploaded;
       try {
-        uploaded = await adapter.uploadAsset({ stream, filename: `upload.${sniffed.ext}`, mimeType: sniffed.mime });
+        const client = clientOf(request);
+        const { asset, adapter, kind } = await uploadV1(request.body, request.headers, client, pinOf(request));
+        // The asset exists on this account only: later requests naming it go there.
+        await store.putAffinity('asset', asset.asset_id, adapter.accountId, client.id);
+        servedBy(reply, adapter);
+        return v1Ok(v1AssetData(asset, kind));
       } catch (err) {
-        // An over-cap file aborts the upstream request mid-way; that is the client's 413, not a 502.
-        if (stream.errored instanceof PayloadTooLargeError) throw tooLarge();
+        // The body is the socket's own stream: one left unread cannot stay on a kept-alive
+        // connection, so the connection closes once the error is sent.
+        if (!request.raw.complete) reply.header('Connection', 'close');
         throw err;
       }
-      if (stream.errored instanceof PayloadTooLargeError) throw tooLarge();
-      await store.putAffinity('asset', uploaded.asset_id, adapter.accountId, client.id);
-      servedBy(reply, adapter);
-      return v1Ok(v1AssetData(uploaded, sniffed.kind));
     },
   );
 };
+
+/**
+ * The request body behind a stream of its own. The upload path destroys its source when it gives
+ * up (a file over the cap, a wrong type); destroying the request itself would kill the socket
+ * before the client hears why.
+ */
+function detached(raw: IncomingMessage): Readable {
+  const body = new PassThrough();
+  raw.pipe(body);
+  raw.once('error', (err) => body.destroy(err));
+  raw.once('close', () => {
+    if (!raw.complete) body.destroy(new Error('The client closed the connection during the upload.'));
+  });
+  return body;
+}
+
+function uploadRefusal(bytes: number, sniffed: Sniffed | null, declared: string): string {
+  if (bytes === 0) return 'The uploaded file is empty.';
+  if (!sniffed || !V1_TYPES.has(sniffed.mime)) return 'Unsupported file type. Supported: png, jpeg, mp4, webm, mp3 (detected from the file bytes).';
+  return `Content-Type is ${declared}, but the file is ${sniffed.mime}.`;
+}
 
 const isStream = (v: unknown): v is Readable =>
   typeof v === 'object' && v !== null && typeof (v as { pipe?: unknown }).pipe === 'function' && typeof (v as { on?: unknown }).on === 'function';
