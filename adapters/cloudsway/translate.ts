@@ -37,6 +37,7 @@ import {
   type WireVideoCreated,
   type WireVideoDetail,
 } from './wire.js';
+import { wordTable } from '../../src/core/status.js';
 
 // ---- request bodies as Cloudsway's document lists them ----
 
@@ -159,31 +160,21 @@ function refuse(unsupported: Unsupported[]): void {
 
 // ---- status words ----
 
-const VIDEO_STATUS = new Map<string, VideoStatus>([
-  ['pending', 'pending'],
-  ['processing', 'processing'],
-  ['completed', 'completed'],
-  ['failed', 'failed'],
-]);
+export const videoStatusFromWire = wordTable<VideoStatus>({
+  pending: 'pending',
+  processing: 'processing',
+  completed: 'completed',
+  failed: 'failed',
+});
 
 /** The document says both: the status table lists `completed`, its polling advice says `success`. */
-const TRANSLATION_STATUS = new Map<string, TranslationStatus>([
-  ['pending', 'pending'],
-  ['running', 'running'],
-  ['completed', 'completed'],
-  ['success', 'completed'],
-  ['failed', 'failed'],
-]);
-
-const word = (w: string): string => w.trim().toLowerCase();
-
-export function videoStatusFromWire(w: string): VideoStatus | undefined {
-  return VIDEO_STATUS.get(word(w));
-}
-
-export function translationStatusFromWire(w: string): TranslationStatus | undefined {
-  return TRANSLATION_STATUS.get(word(w));
-}
+export const translationStatusFromWire = wordTable<TranslationStatus>({
+  pending: 'pending',
+  running: 'running',
+  completed: 'completed',
+  success: 'completed',
+  failed: 'failed',
+});
 
 // ---- videos ----
 

@@ -26,6 +26,7 @@ import {
   type WireVideoStatus,
   type WireVoice,
 } from './wire.js';
+import { wordTable } from '../../src/core/status.js';
 
 const present = <T>(v: T | null | undefined): v is T => v !== undefined && v !== null;
 
@@ -34,32 +35,22 @@ export type AssetUrlOf = (assetId: string) => string | undefined;
 
 // ---- status words ----
 
-const VIDEO_STATUS = new Map<string, VideoStatus>([
-  ['pending', 'pending'],
-  ['waiting', 'pending'],
-  ['processing', 'processing'],
-  ['completed', 'completed'],
-  ['failed', 'failed'],
-]);
-
-const TRANSLATION_STATUS = new Map<string, TranslationStatus>([
-  ['pending', 'pending'],
-  ['running', 'running'],
-  ['success', 'completed'],
-  ['failed', 'failed'],
-]);
-
-const word = (w: string): string => w.trim().toLowerCase();
-
 /** v1 `video_status.get` word as v3's, or undefined for a word the legacy API does not document. */
-export function videoStatusFromWire(w: string): VideoStatus | undefined {
-  return VIDEO_STATUS.get(word(w));
-}
+export const videoStatusFromWire = wordTable<VideoStatus>({
+  pending: 'pending',
+  waiting: 'pending',
+  processing: 'processing',
+  completed: 'completed',
+  failed: 'failed',
+});
 
 /** v2 `video_translate` word as v3's, or undefined for a word the legacy API does not document. */
-export function translationStatusFromWire(w: string): TranslationStatus | undefined {
-  return TRANSLATION_STATUS.get(word(w));
-}
+export const translationStatusFromWire = wordTable<TranslationStatus>({
+  pending: 'pending',
+  running: 'running',
+  success: 'completed',
+  failed: 'failed',
+});
 
 // ---- videos ----
 

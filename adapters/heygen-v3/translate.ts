@@ -39,6 +39,7 @@ import {
   type WireVideoDetail,
   type WireVoice,
 } from './wire.js';
+import { wordTable } from '../../src/core/status.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -67,31 +68,21 @@ export function compact<T>(value: T): T {
 
 // ---- status words ----
 
-const VIDEO_STATUS = new Map<string, VideoStatus>([
-  ['pending', 'pending'],
-  ['processing', 'processing'],
-  ['completed', 'completed'],
-  ['failed', 'failed'],
-]);
-
-const TRANSLATION_STATUS = new Map<string, TranslationStatus>([
-  ['pending', 'pending'],
-  ['running', 'running'],
-  ['completed', 'completed'],
-  ['failed', 'failed'],
-]);
-
-const word = (w: string): string => w.trim().toLowerCase();
-
 /** A v3 video status word, or undefined when the upstream used a word v3 does not define. */
-export function videoStatusFromWire(w: string): VideoStatus | undefined {
-  return VIDEO_STATUS.get(word(w));
-}
+export const videoStatusFromWire = wordTable<VideoStatus>({
+  pending: 'pending',
+  processing: 'processing',
+  completed: 'completed',
+  failed: 'failed',
+});
 
 /** A v3 translation status word, or undefined when the upstream used a word v3 does not define. */
-export function translationStatusFromWire(w: string): TranslationStatus | undefined {
-  return TRANSLATION_STATUS.get(word(w));
-}
+export const translationStatusFromWire = wordTable<TranslationStatus>({
+  pending: 'pending',
+  running: 'running',
+  completed: 'completed',
+  failed: 'failed',
+});
 
 // ---- videos ----
 
