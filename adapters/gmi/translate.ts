@@ -9,6 +9,7 @@ import type { Unsupported, VideoPolled, VideoRequest, VideoSubmitted } from '../
 import type { UpstreamErrorInfo } from '../../src/core/upstream.js';
 import { toV2Generate, v2Unsupported } from '../shared/v2-body.js';
 import { WireErrorBody, type WireRequest, type WireSubmitted } from './wire.js';
+import { wordTable } from '../../src/core/status.js';
 
 /** What goes to `POST .../requests`. */
 export interface WireSubmitBody {
@@ -45,20 +46,16 @@ interface Mapped {
   failureCode: string | null;
 }
 
-const VIDEO_STATUS = new Map<string, Mapped>([
-  ['created', { status: 'pending', failureCode: null }],
-  ['queued', { status: 'pending', failureCode: null }],
-  ['dispatched', { status: 'pending', failureCode: null }],
-  ['processing', { status: 'processing', failureCode: null }],
-  ['success', { status: 'completed', failureCode: null }],
-  ['failed', { status: 'failed', failureCode: null }],
-  ['cancelled', { status: 'failed', failureCode: 'cancelled' }],
-]);
-
 /** A GMI word mapped to v3, or undefined when GMI used a word it does not document. */
-export function videoStatusFromWire(word: string): Mapped | undefined {
-  return VIDEO_STATUS.get(word.trim().toLowerCase());
-}
+export const videoStatusFromWire = wordTable<Mapped>({
+  created: { status: 'pending', failureCode: null },
+  queued: { status: 'pending', failureCode: null },
+  dispatched: { status: 'pending', failureCode: null },
+  processing: { status: 'processing', failureCode: null },
+  success: { status: 'completed', failureCode: null },
+  failed: { status: 'failed', failureCode: null },
+  cancelled: { status: 'failed', failureCode: 'cancelled' },
+});
 
 /** Said when GMI gives no reason of its own. */
 export const FAILED_MESSAGE = 'GMI reported the video generation as failed.';
