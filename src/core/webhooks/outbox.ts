@@ -24,8 +24,8 @@ const MAX_RETRY_MS = 60 * 60 * 1000;
  * Wait before the next attempt after `attempts` failed ones: 10 s, 30 s, 90 s, 4.5 min, ...
  * capped at 1 h, each spread by +-20 % so receivers coming back up are not hit by every sender at once.
  */
-export function retryDelayMs(attempts: number, random: () => number = Math.random): number {
-  const base = Math.min(FIRST_RETRY_MS * 3 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
+export function retryDelayMs(attempts: number, random: () => number = Math.random, firstRetryMs: number = FIRST_RETRY_MS): number {
+  const base = Math.min(firstRetryMs * 3 ** Math.max(0, attempts - 1), MAX_RETRY_MS);
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
@@ -56,6 +56,10 @@ export interface OutboxOptions {
   maxAgeMs?: number;
   /** Jitter source (tests pin it). */
   random?: () => number;
+  /** Wait before the first retry; later ones grow 3x from it (default 10 s; tests shrink it). */
+  firstRetryMs?: number;
+  /** Told each recorded attempt's outcome: delivered, retry (will be tried again) or failed for good (metrics). */
+  onAttempt?: (outcome: 'delivered' | 'retry' | 'failed') => void;
 }
 
 interface Outcome {
@@ -207,9 +211,10 @@ export class OutboxWorker {
     if (!outcome.ok && !outcome.permanent) {
       const deadline = eventCreatedAt + this.maxAgeMs;
       // The last try lands on the deadline itself; one that fails there is final.
-      nextAttemptAt = at >= deadline ? null : Math.min(at + retryDelayMs(attempts, this.random), deadline);
+      nextAttemptAt = at >= deadline ? null : Math.min(at + retryDelayMs(attempts, this.random, this.opts.firstRetryMs), deadline);
     }
     await this.store.recordAttempt(d.id, { at, ok: outcome.ok, status: outcome.status, error: outcome.error, nextAttemptAt });
+    this.opts.onAttempt?.(outcome.ok ? 'delivered' : nextAttemptAt !== null ? 'retry' : 'failed');
 
     // Origin only: a callback URL's path or query may carry the receiver's own token.
     const fields = { delivery: d.id, event: d.eventId, endpoint: d.endpointId, target: originOf(url), status: outcome.status, attempts };
