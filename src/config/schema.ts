@@ -77,7 +77,15 @@ const accountBase = {
 };
 
 export const AccountConfig = z.discriminatedUnion('provider', [
-  z.strictObject({ ...accountBase, provider: z.literal('heygen-v3') }),
+  z.strictObject({
+    ...accountBase,
+    provider: z.literal('heygen-v3'),
+    /**
+     * Secret of a webhook endpoint registered on this HeyGen account that points at
+     * {server.public_url}/upstream/heygen/{account id}/webhook: verified events finish jobs early.
+     */
+    webhook_secret: secret.optional(),
+  }),
   z.strictObject({ ...accountBase, provider: z.literal('heygen-v2'), upload_url: httpUrl.optional() }),
   z.strictObject({ ...accountBase, provider: z.literal('heygen-v1'), upload_url: httpUrl.optional() }),
   z.strictObject({

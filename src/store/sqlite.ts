@@ -11,6 +11,7 @@ import type {
   IdempotencyBegin,
   JobKind,
   JobRecord,
+  JobStatusCount,
   JobUpdate,
   ListJobsQuery,
   NewDelivery,
@@ -79,6 +80,9 @@ function prepareStatements(db: Database.Database) {
         @createdAt, @createdAt, NULL, NULL, @createdAt, 0)`,
     ),
     getJob: db.prepare<[string], JobRow>(`SELECT ${JOB_COLUMNS} FROM jobs WHERE id = ?`),
+    findJobByUpstream: db.prepare<[string, string], JobRow>(
+      `SELECT ${JOB_COLUMNS} FROM jobs WHERE account_id = ? AND upstream_id = ? ORDER BY created_at DESC LIMIT 1`,
+    ),
     // The completed_at guard is the whole point: a late or out-of-order poll result must not
     // revive a finished job or replace its result.
     updateJob: db.prepare<UpdateParams>(
@@ -120,6 +124,9 @@ function prepareStatements(db: Database.Database) {
     refreshTerminalDetail: db.prepare<[string, string | null, number, string]>(
       `UPDATE jobs SET detail_json = ?, upstream_payload_json = ?, updated_at = ?
        WHERE id = ? AND completed_at IS NOT NULL`,
+    ),
+    countJobsByStatus: db.prepare<[], JobStatusCount>(
+      'SELECT provider, kind, status, COUNT(*) AS n FROM jobs WHERE deleted_at IS NULL GROUP BY provider, kind, status',
     ),
     countActiveJobs: db.prepare<[string], { n: number }>(
       'SELECT COUNT(*) AS n FROM jobs WHERE account_id = ? AND completed_at IS NULL AND deleted_at IS NULL',
@@ -368,6 +375,11 @@ export class SqliteStore implements Store {
     return row === undefined ? null : fromRow(row);
   }
 
+  async findJobByUpstream(accountId: string, upstreamId: string): Promise<JobRecord | null> {
+    const row = this.stmt.findJobByUpstream.get(accountId, upstreamId);
+    return row === undefined ? null : fromRow(row);
+  }
+
   async updateJob(id: string, update: JobUpdate): Promise<JobRecord | null> {
     this.stmt.updateJob.run(toUpdateParams(id, update, this.now()));
     // Read back rather than echo the update: when the guard skipped it, the caller must see the
@@ -391,6 +403,10 @@ export class SqliteStore implements Store {
 
   async refreshTerminalDetail(id: string, detail: Record<string, unknown>, upstreamPayload: unknown): Promise<void> {
     this.stmt.refreshTerminalDetail.run(JSON.stringify(detail), toJson(upstreamPayload), this.now(), id);
+  }
+
+  async countJobsByStatus(): Promise<JobStatusCount[]> {
+    return this.stmt.countJobsByStatus.all();
   }
 
   async countActiveJobs(accountId: string): Promise<number> {

@@ -138,6 +138,13 @@ export interface SpendRow {
   jobs: number;
 }
 
+export interface JobStatusCount {
+  provider: string;
+  kind: JobKind;
+  status: string;
+  n: number;
+}
+
 export interface Store {
   /** Inserts one job. */
   insertJob(job: NewJob): Promise<void>;
@@ -145,6 +152,8 @@ export interface Store {
   insertJobs(jobs: NewJob[]): Promise<void>;
   /** A job by gateway id, or null; deleted jobs are returned too (callers decide). */
   getJob(id: string): Promise<JobRecord | null>;
+  /** The job an account's upstream id belongs to (upstream webhooks name upstream ids). */
+  findJobByUpstream(accountId: string, upstreamId: string): Promise<JobRecord | null>;
   /** Stores a refreshed status; never moves a terminal job back to in-progress. Returns the row after. */
   updateJob(id: string, update: JobUpdate): Promise<JobRecord | null>;
   markDeleted(id: string, at: number): Promise<void>;
@@ -168,6 +177,8 @@ export interface Store {
   refreshTerminalDetail(id: string, detail: Record<string, unknown>, upstreamPayload: unknown): Promise<void>;
   /** Jobs in progress (not terminal, not deleted) on an account: the max_concurrent_jobs count. */
   countActiveJobs(accountId: string): Promise<number>;
+  /** Jobs (not deleted) counted by provider, kind and status: the metrics' jobs gauge. */
+  countJobsByStatus(): Promise<JobStatusCount[]>;
 
   // ---- webhooks (issue 7) ----
   insertEvents(effects: TerminalEffects): Promise<void>;
