@@ -35,6 +35,7 @@ import { assetRoutes } from './api/routes/assets.js';
 import { avatarRoutes } from './api/routes/avatars.js';
 import { voiceAndUserRoutes } from './api/routes/voices.js';
 import { healthRoutes } from './api/routes/health.js';
+import { upstreamWebhookRoutes } from './api/routes/upstream-webhooks.js';
 import { metricsRoutes } from './api/routes/metrics.js';
 import { legacyRoutes } from './api/routes/legacy.js';
 import { webhookRoutes } from './api/routes/webhooks.js';
@@ -118,7 +119,11 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
   const store = opts.store ?? openStore(config.store.url);
   const metrics = new Metrics({ store, accounts: config.accounts, clients: config.clients, logger });
   // First, so its onResponse hook counts the requests of every route registered after it.
-  await app.register(metricsRoutes, { metrics, adminKeys: config.admin.api_keys });
+  await app.register(metricsRoutes, {
+    metrics,
+    adminKeys: config.admin.api_keys,
+    isClientKey: (key) => app.gateway.clients.authenticate(key) !== null,
+  });
   const accounts = new AccountSet(
     config.accounts,
     opts.factories ?? adapterFactories,
@@ -179,6 +184,17 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
     refresher?.start();
     outbox?.start();
   });
+  // server.close() waits for every open socket, and a keep-alive client keeps the socket of a
+  // request that was in flight when close() began open for up to 72 s after its answer: the
+  // workers would not stop and `serve` would give up on its 30 s drain deadline (exit 1). Answers
+  // sent while closing therefore say `Connection: close`, so each socket ends with its last answer.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('Connection', 'close');
+  });
   // onClose runs after in-flight requests drained: stop the workers (letting a delivery or poll
   // in progress finish), then release connections and the store.
   app.addHook('onClose', async () => {
@@ -197,6 +213,7 @@ export async function buildApp(config: GatewayConfig, opts: BuildOptions = {}): 
   });
   await app.register(multipart, { limits: { files: 1, fields: 10, parts: 20, fieldSize: 64 * 1024 } });
   await app.register(healthRoutes);
+  await app.register(upstreamWebhookRoutes);
   // Operators' API: its own admin-key auth, outside the client scope.
   await app.register(adminRoutes, { circuits, ...(opts.now ? { now: opts.now } : {}) });
   await app.register(async (v3) => {

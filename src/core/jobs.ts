@@ -1,16 +1,19 @@
 /**
- * Jobs: the gateway's record of every video and translation it started. Creates go through the
- * router to an account; reads go back to the account that made the job, and a job that has
- * reached a terminal status is answered from the store without calling the upstream.
+ * Jobs: the gateway's record of every video and translation it started. Creates are dispatched by
+ * the router (eligibility, policy, budget reservation, fallback, circuit breaker) and stored with
+ * the id their budget reservation carries; reads go back to the account that made the job, and a
+ * job that has reached a terminal status is answered from the store without calling the upstream.
  */
 import type { ClientConfig } from '../config/schema.js';
 import type { VideoCreate, VideoDetail } from '../api/schemas/videos.js';
 import type { TranslationCreate, TranslationDetail } from '../api/schemas/translations.js';
+import type { AvatarCreate, AvatarCreated } from '../api/schemas/avatars.js';
 import type { Adapter, Page, Polled, VideoRequest } from './adapter.js';
 import { GatewayError } from './errors.js';
 import { decodeCursor, encodeCursor, newJobId } from './ids.js';
 import type { Logger } from './logger.js';
 import type { Router } from './router.js';
+import { newSpendId, translationCharges, type SpendLedger } from './spend.js';
 import type { JobKind, JobRecord, Store } from '../store/types.js';
 import { invalidParameter } from './errors.js';
 import { planJobEffects } from './webhooks/events.js';
@@ -32,6 +35,8 @@ export interface JobServiceDeps {
   onUnknownStatus?: (provider: string, kind: JobKind, word: string) => void;
   /** Called once per job, after the transaction that made it terminal (and queued its events). */
   onFinished?: (job: JobRecord) => void;
+  /** Ties each create's budget reservations to the jobs it made; the router makes them. */
+  spend?: SpendLedger;
 }
 
 /** Upstream download URLs are presigned for 7 days; a completed job older than this gets fresh ones. */
@@ -52,28 +57,46 @@ export class JobService {
 
   // ---- videos ---------------------------------------------------------------------------
 
-  async createVideo(client: ClientConfig, body: VideoRequest, pin?: string): Promise<Served<{ video_id: string; status: string }>> {
-    const adapter = await this.pick(client, body, pin);
-    const submitted = await adapter.createVideo(body);
-    const at = this.stamp();
-    const id = newJobId('video');
-    await this.deps.store.insertJob({
-      id,
-      clientId: client.id,
-      accountId: adapter.accountId,
-      provider: adapter.provider,
-      kind: 'video',
-      upstreamId: submitted.upstreamId,
-      status: submitted.status,
-      title: body.title ?? null,
-      folderId: null,
-      callbackUrl: body.callback_url ?? null,
-      callbackId: body.callback_id ?? null,
-      request: body,
-      detail: { status: submitted.status, title: body.title ?? null, created_at: Math.floor(at / 1000) },
-      upstreamPayload: submitted.payload,
-      createdAt: at,
-    });
+  /** `onAttempt` hears of each account tried, before its upstream call (to name it on an error answer). */
+  async createVideo(
+    client: ClientConfig,
+    body: VideoRequest,
+    pin?: string,
+    onAttempt?: (adapter: Adapter) => void,
+  ): Promise<Served<{ video_id: string; status: string }>> {
+    const affinity = await this.affinityOf(client, videoReferences(body));
+    const { result: submitted, candidate, charges } = await this.deps.router.dispatch(
+      { client, op: 'video.create', input: body, pin, affinity },
+      {
+        // The job id is decided before the call: it is also the id of the budget reservation.
+        charges: (c) => [{ id: newJobId('video'), estimateUsd: c.estimateUsd }],
+        send: (c) => c.adapter.createVideo(c.input),
+        commit: async (c, sent, [charge]) => {
+          const at = this.stamp();
+          await this.deps.store.insertJob({
+            id: charge!.id,
+            clientId: client.id,
+            accountId: c.adapter.accountId,
+            provider: c.adapter.provider,
+            kind: 'video',
+            upstreamId: sent.upstreamId,
+            status: sent.status,
+            title: body.title ?? null,
+            folderId: null,
+            callbackUrl: body.callback_url ?? null,
+            callbackId: body.callback_id ?? null,
+            request: body,
+            detail: { status: sent.status, title: body.title ?? null, created_at: Math.floor(at / 1000) },
+            upstreamPayload: sent.payload,
+            createdAt: at,
+          });
+          await this.deps.spend?.attach([charge!], [charge!.id]);
+        },
+        ...(onAttempt ? { onAttempt } : {}),
+      },
+    );
+    const adapter = candidate.adapter;
+    const id = charges[0]!.id;
     this.deps.logger.info({ job: id, account: adapter.accountId, upstream_id: submitted.upstreamId }, 'video job created');
     return { value: { video_id: id, status: submitted.status }, adapter };
   }
@@ -105,44 +128,65 @@ export class JobService {
 
   // ---- translations ---------------------------------------------------------------------
 
-  async createTranslation(client: ClientConfig, body: TranslationCreate, pin?: string): Promise<Served<{ video_translation_ids: string[] }>> {
+  async createTranslation(
+    client: ClientConfig,
+    body: TranslationCreate,
+    pin?: string,
+    onAttempt?: (adapter: Adapter) => void,
+  ): Promise<Served<{ video_translation_ids: string[] }>> {
     const refs: Reference[] = [];
     if (body.video.type === 'asset_id') refs.push({ kind: 'asset', id: body.video.asset_id, param: 'video.asset_id' });
     if (body.audio?.type === 'asset_id') refs.push({ kind: 'asset', id: body.audio.asset_id, param: 'audio.asset_id' });
     if (body.srt?.type === 'asset_id') refs.push({ kind: 'asset', id: body.srt.asset_id, param: 'srt.asset_id' });
     const affinity = await this.affinityOf(client, refs);
-    const adapter = this.deps.router.pick({ client, op: 'translation.create', input: body, pin, affinity });
-    const submitted = await adapter.createTranslation(body);
-    const at = this.stamp(submitted.items.length);
-    const jobs = submitted.items.map((item, i) => ({
-      id: newJobId('translation'),
-      clientId: client.id,
-      accountId: adapter.accountId,
-      provider: adapter.provider,
-      kind: 'translation' as const,
-      upstreamId: item.upstreamId,
-      status: 'pending',
-      title: body.title ?? null,
-      folderId: body.folder_id ?? null,
-      callbackUrl: body.callback_url ?? null,
-      callbackId: body.callback_id ?? null,
-      request: body,
-      detail: {
-        status: 'pending',
-        title: body.title ?? null,
-        output_language: item.outputLanguage,
-        input_language: body.input_language ?? null,
-        translate_audio_only: body.translate_audio_only ?? false,
-        callback_id: body.callback_id ?? null,
-        created_at: Math.floor(at / 1000),
+    let ids: string[] = [];
+    const { candidate } = await this.deps.router.dispatch(
+      { client, op: 'translation.create', input: body, pin, affinity },
+      {
+        // One job, and one reservation with the job's id, per output language.
+        charges: (c) => translationCharges(c.account, c.input, c.input.output_languages.map(() => newJobId('translation'))),
+        send: (c) => c.adapter.createTranslation(c.input),
+        commit: async (c, submitted, booked) => {
+          const at = this.stamp(submitted.items.length);
+          const jobs = submitted.items.map((item, i) => ({
+            // An upstream answering with more items than languages asked for still gets an id per job.
+            id: booked[i]?.id ?? newJobId('translation'),
+            clientId: client.id,
+            accountId: c.adapter.accountId,
+            provider: c.adapter.provider,
+            kind: 'translation' as const,
+            upstreamId: item.upstreamId,
+            status: 'pending',
+            title: body.title ?? null,
+            folderId: body.folder_id ?? null,
+            callbackUrl: body.callback_url ?? null,
+            callbackId: body.callback_id ?? null,
+            request: body,
+            detail: {
+              status: 'pending',
+              title: body.title ?? null,
+              output_language: item.outputLanguage,
+              input_language: body.input_language ?? null,
+              translate_audio_only: body.translate_audio_only ?? false,
+              callback_id: body.callback_id ?? null,
+              created_at: Math.floor(at / 1000),
+            },
+            upstreamPayload: submitted.payload,
+            // One millisecond apart, so a batch lists in a fixed order (the first language last, newest first).
+            createdAt: at + i,
+          }));
+          await this.deps.store.insertJobs(jobs);
+          await this.deps.spend?.attach(booked, jobs.map((j) => j.id));
+          // Languages the upstream made no job for cost nothing.
+          if (booked.length > jobs.length) await this.deps.spend?.release(booked.slice(jobs.length));
+          ids = jobs.map((j) => j.id);
+        },
+        ...(onAttempt ? { onAttempt } : {}),
       },
-      upstreamPayload: submitted.payload,
-      // One millisecond apart, so a batch lists in a fixed order (the first language last, newest first).
-      createdAt: at + i,
-    }));
-    await this.deps.store.insertJobs(jobs);
-    this.deps.logger.info({ jobs: jobs.map((j) => j.id), account: adapter.accountId }, 'translation jobs created');
-    return { value: { video_translation_ids: jobs.map((j) => j.id) }, adapter };
+    );
+    const adapter = candidate.adapter;
+    this.deps.logger.info({ jobs: ids, account: adapter.accountId }, 'translation jobs created');
+    return { value: { video_translation_ids: ids }, adapter };
   }
 
   async getTranslation(client: ClientConfig, id: string): Promise<Served<TranslationDetail>> {
@@ -169,9 +213,35 @@ export class JobService {
     return at;
   }
 
-  private async pick(client: ClientConfig, body: VideoRequest, pin?: string): Promise<Adapter> {
-    const affinity = await this.affinityOf(client, videoReferences(body));
-    return this.deps.router.pick({ client, op: 'video.create', input: body, pin, affinity });
+  // ---- avatars -----------------------------------------------------------------------------
+
+  /**
+   * Avatar creation is billed per call, so it is routed like any create: budget reserved first,
+   * fallback on failures that created nothing, outcome reported to the breaker. The new look and
+   * group exist only on the account that made them: later requests naming them go there.
+   */
+  async createAvatar(client: ClientConfig, body: AvatarCreate, pin?: string, onAttempt?: (adapter: Adapter) => void): Promise<Served<AvatarCreated>> {
+    const refs: Reference[] = [];
+    if ('file' in body && body.file.type === 'asset_id') refs.push({ kind: 'asset', id: body.file.asset_id, param: 'file.asset_id' });
+    if (body.type === 'prompt' && body.avatar_id) refs.push({ kind: 'look', id: body.avatar_id, param: 'avatar_id' });
+    if (body.avatar_group_id) refs.push({ kind: 'group', id: body.avatar_group_id, param: 'avatar_group_id' });
+    const affinity = await this.affinityOf(client, refs);
+    const { result, candidate } = await this.deps.router.dispatch(
+      { client, op: 'avatar.create', input: body, pin, affinity },
+      {
+        charges: (c) => [{ id: newSpendId(), estimateUsd: c.estimateUsd }],
+        send: (c) => c.adapter.createAvatar(c.input),
+        commit: async (c, created, charges) => {
+          const accountId = c.adapter.accountId;
+          if (created.avatar_item?.id) await this.deps.store.putAffinity('look', created.avatar_item.id, accountId, client.id);
+          if (created.avatar_group?.id) await this.deps.store.putAffinity('group', created.avatar_group.id, accountId, client.id);
+          // A per-call price: the estimate is what it costs.
+          await this.deps.spend?.settleAtEstimate(charges);
+        },
+        ...(onAttempt ? { onAttempt } : {}),
+      },
+    );
+    return { value: result, adapter: candidate.adapter };
   }
 
   /**
@@ -210,15 +280,25 @@ export class JobService {
   }
 
   private async poll(job: JobRecord, adapter: Adapter): Promise<JobRecord> {
-    const polled: Polled<Detail, string> =
-      job.kind === 'video' ? await adapter.getVideo(job.upstreamId) : await adapter.getTranslation(job.upstreamId);
+    const fetchUpstream = (): Promise<Polled<Detail, string>> =>
+      job.kind === 'video' ? adapter.getVideo(job.upstreamId) : adapter.getTranslation(job.upstreamId);
     if (TERMINAL.has(job.status)) {
-      // A finished job asked for again after its URLs expired: only the URLs change, never the outcome.
+      // A finished job asked for again after its URLs expired: only the URLs change, never the
+      // outcome. An upstream that cannot answer now leaves the stored result standing (the next
+      // GET tries again) rather than making a finished job unreadable.
+      let polled: Polled<Detail, string>;
+      try {
+        polled = await fetchUpstream();
+      } catch (err) {
+        this.deps.logger.warn({ job: job.id, account: job.accountId, err }, 'refreshing expiring URLs failed; serving the stored result');
+        return job;
+      }
       if (polled.detail.status !== 'completed') return job;
       const detail: Detail = { ...(job.detail ?? {}), ...dropNullish(polled.detail), status: job.status };
       await this.deps.store.refreshTerminalDetail(job.id, detail, polled.payload);
       return (await this.deps.store.getJob(job.id)) ?? { ...job, detail };
     }
+    const polled = await fetchUpstream();
     if (polled.unknownStatus !== undefined) {
       this.deps.logger.warn({ job: job.id, provider: adapter.provider, word: polled.unknownStatus }, 'unknown upstream status word');
       this.deps.onUnknownStatus?.(adapter.provider, job.kind, polled.unknownStatus);

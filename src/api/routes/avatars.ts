@@ -14,7 +14,6 @@ import {
 } from '../schemas/avatars.js';
 import { idempotent } from '../idempotency.js';
 import { clientOf, pinOf, servedBy } from '../context.js';
-import type { Reference } from '../../core/jobs.js';
 
 const tags = ['Avatars'];
 
@@ -25,7 +24,7 @@ const tags = ['Avatars'];
  * upstream refusal (404, 429, 502) also names the account that answered.
  */
 export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { router, jobs, store } = app.gateway;
+  const { router, jobs } = app.gateway;
 
   app.get(
     '/v3/avatars',
@@ -124,20 +123,11 @@ export const avatarRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const client = clientOf(request);
-      const body = request.body;
-      const refs: Reference[] = [];
-      if ('file' in body && body.file.type === 'asset_id') refs.push({ kind: 'asset', id: body.file.asset_id, param: 'file.asset_id' });
-      if (body.type === 'prompt' && body.avatar_id) refs.push({ kind: 'look', id: body.avatar_id, param: 'avatar_id' });
-      if (body.avatar_group_id) refs.push({ kind: 'group', id: body.avatar_group_id, param: 'avatar_group_id' });
-      const affinity = await jobs.affinityOf(client, refs);
-      const adapter = router.pick({ client, op: 'avatar.create', input: body, pin: pinOf(request), affinity });
-      servedBy(reply, adapter);
-      const created = await adapter.createAvatar(body);
-      // New looks and groups exist only on this account: later requests naming them go there.
-      if (created.avatar_item?.id) await store.putAffinity('look', created.avatar_item.id, adapter.accountId, client.id);
-      if (created.avatar_group?.id) await store.putAffinity('group', created.avatar_group.id, adapter.accountId, client.id);
-      return { data: created };
+      // Billed per call: routed like every create (budget, fallback, circuit). Each attempt names
+      // its account first, so an upstream refusal also says who answered.
+      const served = await jobs.createAvatar(clientOf(request), request.body, pinOf(request), (adapter) => servedBy(reply, adapter));
+      servedBy(reply, served.adapter);
+      return { data: served.value };
     },
   );
 };

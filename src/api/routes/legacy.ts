@@ -131,7 +131,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       validateV2Generate(request.body, callbacks);
-      const served = await jobs.createVideo(clientOf(request), v2GenerateToVideoRequest(request.body), pinOf(request));
+      const served = await jobs.createVideo(clientOf(request), v2GenerateToVideoRequest(request.body), pinOf(request), (a) => servedBy(reply, a));
       servedBy(reply, served.adapter);
       return v2Ok({ video_id: served.value.video_id });
     },
@@ -176,7 +176,7 @@ export const legacyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       validateV2Translate(request.body, callbacks);
-      const served = await jobs.createTranslation(clientOf(request), v2TranslateToV3(request.body), pinOf(request));
+      const served = await jobs.createTranslation(clientOf(request), v2TranslateToV3(request.body), pinOf(request), (a) => servedBy(reply, a));
       servedBy(reply, served.adapter);
       return v2Ok({ video_translate_id: served.value.video_translation_ids[0]! });
     },

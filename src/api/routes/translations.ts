@@ -33,7 +33,7 @@ export const translationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       validateTranslationCreate(request.body, { allowPrivateCallbacks: config.webhooks.allow_private_targets });
-      const served = await jobs.createTranslation(clientOf(request), request.body, pinOf(request));
+      const served = await jobs.createTranslation(clientOf(request), request.body, pinOf(request), (a) => servedBy(reply, a));
       servedBy(reply, served.adapter);
       return { data: served.value };
     },
