@@ -38,6 +38,7 @@ import {
   type WireVideoDetail,
 } from './wire.js';
 import { wordTable } from '../../src/core/status.js';
+import { fromWireAvatarGroup as sharedGroup, fromWireAvatarLook as sharedLook } from '../shared/v3-avatars.js';
 
 // ---- request bodies as Cloudsway's document lists them ----
 
@@ -331,43 +332,10 @@ export function epochSeconds(t: number): number {
   return t >= 1e11 ? Math.floor(t / 1000) : t;
 }
 
-export function fromWireAvatarGroup(g: WireAvatarGroup): AvatarGroupItem {
-  return {
-    id: g.id,
-    name: g.name,
-    preview_image_url: g.preview_image_url ?? null,
-    preview_video_url: g.preview_video_url ?? null,
-    gender: g.gender ?? null,
-    created_at: epochSeconds(g.created_at),
-    looks_count: g.looks_count,
-    default_voice_id: g.default_voice_id ?? null,
-    consent_status: g.consent_status ?? null,
-    status: g.status ?? null,
-    error: g.error ? { code: g.error.code, message: g.error.message } : null,
-  };
-}
+/** Cloudsway documents group times in milliseconds. */
+export const fromWireAvatarGroup = (g: WireAvatarGroup): AvatarGroupItem => sharedGroup(g, epochSeconds);
 
-export function fromWireAvatarLook(l: WireAvatarLook): AvatarLookItem {
-  const item: AvatarLookItem = {
-    id: l.id,
-    name: l.name,
-    avatar_type: l.avatar_type,
-    group_id: l.group_id ?? null,
-    preview_image_url: l.preview_image_url ?? null,
-    preview_video_url: l.preview_video_url ?? null,
-    gender: l.gender ?? null,
-    default_voice_id: l.default_voice_id ?? null,
-    image_width: l.image_width ?? null,
-    image_height: l.image_height ?? null,
-    preferred_orientation: l.preferred_orientation ?? null,
-    status: l.status ?? null,
-    error: l.error ? { code: l.error.code, message: l.error.message } : null,
-  };
-  // Arrays are not nullable in v3: absent stays absent rather than becoming an invented [].
-  if (l.tags) item.tags = [...l.tags];
-  if (l.supported_api_engines) item.supported_api_engines = [...l.supported_api_engines];
-  return item;
-}
+export const fromWireAvatarLook: (l: WireAvatarLook) => AvatarLookItem = sharedLook;
 
 export function toWireAvatarCreate(req: AvatarCreate): WireAvatarCreateBody {
   refuse(unsupportedAvatarFields(req));

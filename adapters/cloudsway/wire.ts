@@ -10,6 +10,7 @@
  * translations) or as an object (avatars, videos) — see WireFailureBody.
  */
 import { z } from 'zod';
+import { WireAvatarGroup, WireAvatarLook } from '../shared/v3-avatars.js';
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
@@ -109,42 +110,8 @@ export type WireAsset = z.infer<typeof WireAsset>;
 
 // ---- avatars ----
 
-const AvatarError = z.object({ code: looseCode, message: z.string() });
-
-export const WireAvatarGroup = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  /** Milliseconds, says the document (1717843200000). */
-  created_at: z.number().int(),
-  looks_count: z.number().int(),
-  preview_image_url: opt(z.string()),
-  preview_video_url: opt(z.string()),
-  gender: opt(z.string()),
-  default_voice_id: opt(z.string()),
-  consent_status: opt(z.string()),
-  status: opt(z.string()),
-  error: opt(AvatarError),
-});
-export type WireAvatarGroup = z.infer<typeof WireAvatarGroup>;
-
-export const WireAvatarLook = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  avatar_type: z.string(),
-  group_id: opt(z.string()),
-  preview_image_url: opt(z.string()),
-  preview_video_url: opt(z.string()),
-  gender: opt(z.string()),
-  tags: opt(z.array(z.string())),
-  default_voice_id: opt(z.string()),
-  supported_api_engines: opt(z.array(z.string())),
-  image_width: opt(z.number().int()),
-  image_height: opt(z.number().int()),
-  preferred_orientation: opt(z.string()),
-  status: opt(z.string()),
-  error: opt(AvatarError),
-});
-export type WireAvatarLook = z.infer<typeof WireAvatarLook>;
+// Groups and looks are HeyGen's v3 shape on both HeyGen and Cloudsway.
+export { WireAvatarGroup, WireAvatarLook };
 
 export const WireAvatarCreated = z.object({
   avatar_item: opt(WireAvatarLook),

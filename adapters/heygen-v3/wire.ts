@@ -5,6 +5,7 @@
  * Status words are plain strings here: an unknown word is a mapping question, not a parse error.
  */
 import { z } from 'zod';
+import { WireAvatarGroup, WireAvatarLook } from '../shared/v3-avatars.js';
 
 /** "T or null", optional: most v3 optional fields are `anyOf [T, null]` with default null. */
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
@@ -82,43 +83,9 @@ export type WireAsset = z.infer<typeof WireAsset>;
 
 // Descriptive words (types, statuses, plans) are passed through as strings: a word HeyGen adds
 // later must not turn a whole listing into a 502.
-const AvatarStatus = z.string();
-const AvatarError = z.object({ code: z.string(), message: z.string() });
 
-export const WireAvatarGroup = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  preview_image_url: opt(z.string()),
-  preview_video_url: opt(z.string()),
-  gender: opt(z.string()),
-  created_at: z.number().int(),
-  looks_count: z.number().int(),
-  default_voice_id: opt(z.string()),
-  consent_status: opt(z.string()),
-  status: opt(AvatarStatus),
-  error: opt(AvatarError),
-});
-export type WireAvatarGroup = z.infer<typeof WireAvatarGroup>;
-
-export const WireAvatarLook = z.object({
-  id: z.string().min(1),
-  name: z.string(),
-  // studio_avatar | digital_twin (docs) | video_avatar (OpenAPI file) | photo_avatar, or a newer word.
-  avatar_type: z.string(),
-  group_id: opt(z.string()),
-  preview_image_url: opt(z.string()),
-  preview_video_url: opt(z.string()),
-  gender: opt(z.string()),
-  default_voice_id: opt(z.string()),
-  tags: opt(z.array(z.string())),
-  supported_api_engines: opt(z.array(z.string())),
-  image_width: opt(z.number().int()),
-  image_height: opt(z.number().int()),
-  preferred_orientation: opt(z.string()),
-  status: opt(AvatarStatus),
-  error: opt(AvatarError),
-});
-export type WireAvatarLook = z.infer<typeof WireAvatarLook>;
+// Groups and looks are HeyGen's v3 shape on both HeyGen and Cloudsway.
+export { WireAvatarGroup, WireAvatarLook };
 
 export const WireAvatarCreated = z.object({
   avatar_item: opt(WireAvatarLook),
