@@ -11,15 +11,17 @@
  */
 import { z } from 'zod';
 import { WireAvatarGroup, WireAvatarLook } from '../shared/v3-avatars.js';
+import { memoByItem } from '../shared/schema-cache.js';
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
 /** Success envelopes: only `data` is read here; `code`/`error` are judged before parsing. */
-export const envelope = <T extends z.ZodType>(data: T) => z.object({ data });
+export const envelope = memoByItem(<T extends z.ZodType>(data: T) => z.object({ data }));
 
 /** `has_more` is documented on every list; a list without it is taken to end at `next_token`. */
-export const listEnvelope = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), has_more: opt(z.boolean()), next_token: opt(z.string()) });
+export const listEnvelope = memoByItem(<T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), has_more: opt(z.boolean()), next_token: opt(z.string()) }),
+);
 
 /** Codes come as words ("avatar_not_found") or numbers (400); both are kept as text. */
 const looseCode = z.union([z.string(), z.number()]).transform(String);

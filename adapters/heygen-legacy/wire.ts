@@ -6,10 +6,11 @@
  * `{"error":null,"data":...}` (v2 paths): only `data` is read.
  */
 import { z } from 'zod';
+import { memoByItem } from '../shared/schema-cache.js';
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
-export const envelope = <T extends z.ZodType>(data: T) => z.object({ data });
+export const envelope = memoByItem(<T extends z.ZodType>(data: T) => z.object({ data }));
 
 /** v1 error codes come as numbers (40119) or numeric strings ("40119"). */
 const LegacyCode = z.union([z.number(), z.string()]);

@@ -6,15 +6,17 @@
  */
 import { z } from 'zod';
 import { WireAvatarGroup, WireAvatarLook } from '../shared/v3-avatars.js';
+import { memoByItem } from '../shared/schema-cache.js';
 
 /** "T or null", optional: most v3 optional fields are `anyOf [T, null]` with default null. */
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 
 /** `{"data": ...}`; also accepts the `{"code":100,"data":...,"message":null}` form users/me may use. */
-export const envelope = <T extends z.ZodType>(data: T) => z.object({ data });
+export const envelope = memoByItem(<T extends z.ZodType>(data: T) => z.object({ data }));
 
-export const listEnvelope = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), has_more: z.boolean(), next_token: opt(z.string()) });
+export const listEnvelope = memoByItem(<T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), has_more: z.boolean(), next_token: opt(z.string()) }),
+);
 
 /**
  * `{"error":{"code","message","param","doc_url"}}`. Read only to pass its words on, so a field of

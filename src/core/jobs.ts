@@ -307,6 +307,8 @@ export class JobService {
     // Keep what the gateway knew that the upstream answer may lack (title, language, created_at).
     const detail: Detail = { ...(job.detail ?? {}), ...dropNullish(polled.detail), status };
     if (!TERMINAL.has(status)) {
+      // Most polls of a running job change nothing: skip the write (and its fsync).
+      if (status === job.status && JSON.stringify(detail) === JSON.stringify(job.detail)) return job;
       const updated = await this.deps.store.updateJob(job.id, { status, detail, upstreamPayload: polled.payload, completedAt: null });
       return updated ?? { ...job, status, detail };
     }

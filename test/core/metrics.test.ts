@@ -2,6 +2,8 @@
  * The metrics registry as a scraper reads it (Prometheus text), the store query behind the jobs
  * gauge, and the adapter timing done by AccountSet.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { GatewayConfig } from '../../src/config/schema.js';
 import { AccountSet, type AdapterCall } from '../../src/core/accounts.js';
@@ -9,8 +11,10 @@ import type { CircuitSnapshot } from '../../src/core/circuit.js';
 import { GatewayError } from '../../src/core/errors.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { MAX_UNKNOWN_WORDS, Metrics, normalizeWord, type MetricsOptions } from '../../src/core/metrics.js';
+import { planDeliveries } from '../../src/core/webhooks/events.js';
+import { OutboxWorker } from '../../src/core/webhooks/outbox.js';
 import { openStore } from '../../src/store/open.js';
-import type { JobStatusCount, NewJob, SpendRow } from '../../src/store/types.js';
+import type { JobRecord, JobStatusCount, NewJob, SpendRow } from '../../src/store/types.js';
 import { fakeProvider } from '../helpers/fake-adapter.js';
 
 interface Sample {
@@ -340,5 +344,63 @@ describe('AccountSet adapter timing', () => {
     const fake = fakeProvider();
     const set = new AccountSet(config.accounts, { 'heygen-v3': fake.factory }, { logger: silentLogger });
     expect(set.get('hg')).toBe(fake.adapter('hg'));
+  });
+});
+
+describe('OutboxWorker onAttempt (the deliveries counter)', () => {
+  it('reports retry, then delivered, then failed when the deadline has passed', async () => {
+    const answers = [503, 200, 503];
+    const server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(answers.shift() ?? 500).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    const store = openStore('sqlite::memory:');
+    let clock = NOW;
+    const job = (id: string): JobRecord => ({
+      id,
+      clientId: 'acme',
+      accountId: 'hg',
+      provider: 'heygen-v3',
+      kind: 'video',
+      upstreamId: `up_${id}`,
+      status: 'completed',
+      title: null,
+      folderId: null,
+      callbackUrl: url,
+      callbackId: null,
+      request: {},
+      detail: { status: 'completed', video_url: 'https://files.heygen.com/video/x.mp4' },
+      upstreamPayload: null,
+      createdAt: NOW - 60_000,
+      updatedAt: NOW,
+      completedAt: NOW,
+      deletedAt: null,
+    });
+    const outcomes: string[] = [];
+    const worker = new OutboxWorker({
+      store,
+      clients: [{ id: 'acme', api_keys: ['k'], accounts: ['hg'], routing: 'priority', webhook_secret: 's' }],
+      allowPrivateTargets: true,
+      logger: silentLogger,
+      now: () => clock,
+      random: () => 0.5,
+      onAttempt: (o) => outcomes.push(o),
+    });
+    try {
+      await store.insertEvents(planDeliveries({ job: job('gv_a'), endpoints: [], now: clock }));
+      expect(await worker.runOnce()).toBe(1); // 503: retried later
+      clock += 60 * 60 * 1000;
+      expect(await worker.runOnce()).toBe(1); // 200
+      await store.insertEvents(planDeliveries({ job: job('gv_b'), endpoints: [], now: clock - 24 * 60 * 60 * 1000 }));
+      expect(await worker.runOnce()).toBe(1); // 503 at the 24 h deadline: given up
+      expect(outcomes).toEqual(['retry', 'delivered', 'failed']);
+    } finally {
+      await worker.stop();
+      await store.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });
