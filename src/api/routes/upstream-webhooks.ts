@@ -26,7 +26,7 @@ export const upstreamWebhookRoutes: FastifyPluginAsync = async (app) => {
   const { config, store, jobs, router } = app.gateway;
   const secrets = new Map<string, string>();
   for (const a of config.accounts) {
-    if (a.provider === 'heygen-v3' && a.webhook_secret) secrets.set(a.id, a.webhook_secret);
+    if ('webhook_secret' in a && a.webhook_secret) secrets.set(a.id, a.webhook_secret);
   }
 
   // The signature covers the exact bytes: keep the body as a string in this scope.
