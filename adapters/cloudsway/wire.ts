@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { WireAvatarGroup, WireAvatarLook } from '../shared/v3-avatars.js';
+import { WireVideoDetail } from '../shared/v3-videos.js';
 import { memoByItem } from '../shared/schema-cache.js';
 
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
@@ -56,25 +57,8 @@ export const WireVideoCreated = z.object({
 });
 export type WireVideoCreated = z.infer<typeof WireVideoCreated>;
 
-export const WireVideoDetail = z.object({
-  id: opt(z.string()),
-  status: z.string(),
-  title: opt(z.string()),
-  created_at: opt(z.number().int()),
-  completed_at: opt(z.number().int()),
-  video_url: opt(z.string()),
-  thumbnail_url: opt(z.string()),
-  gif_url: opt(z.string()),
-  captioned_video_url: opt(z.string()),
-  subtitle_url: opt(z.string()),
-  duration: opt(z.number()),
-  folder_id: opt(z.string()),
-  output_language: opt(z.string()),
-  failure_code: opt(z.string()),
-  failure_message: opt(z.string()),
-  video_page_url: opt(z.string()),
-});
-export type WireVideoDetail = z.infer<typeof WireVideoDetail>;
+// A video's detail is HeyGen's v3 shape on both HeyGen and Cloudsway.
+export { WireVideoDetail };
 
 // ---- translations ----
 

@@ -41,6 +41,7 @@ import {
 } from './wire.js';
 import { wordTable } from '../../src/core/status.js';
 import { fromWireAvatarGroup as sharedGroup, fromWireAvatarLook as sharedLook } from '../shared/v3-avatars.js';
+import { fromWireVideoDetail as sharedVideoDetail } from '../shared/v3-videos.js';
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -104,31 +105,8 @@ export function fromWireVideoCreated(data: WireVideoCreated, payload: unknown): 
 }
 
 /** An unknown status word is reported and treated as still in progress (never a crash). */
-export function fromWireVideoDetail(d: WireVideoDetail, payload: unknown): VideoPolled {
-  const status = videoStatusFromWire(d.status);
-  const polled: VideoPolled = {
-    detail: {
-      title: d.title ?? null,
-      status: status ?? 'processing',
-      created_at: d.created_at ?? null,
-      completed_at: d.completed_at ?? null,
-      video_url: d.video_url ?? null,
-      thumbnail_url: d.thumbnail_url ?? null,
-      gif_url: d.gif_url ?? null,
-      captioned_video_url: d.captioned_video_url ?? null,
-      subtitle_url: d.subtitle_url ?? null,
-      duration: d.duration ?? null,
-      folder_id: d.folder_id ?? null,
-      output_language: d.output_language ?? null,
-      failure_code: d.failure_code ?? null,
-      failure_message: d.failure_message ?? null,
-      video_page_url: d.video_page_url ?? null,
-    },
-    payload,
-  };
-  if (!status) polled.unknownStatus = d.status;
-  return polled;
-}
+export const fromWireVideoDetail = (d: WireVideoDetail, payload: unknown): VideoPolled =>
+  sharedVideoDetail(d, payload, videoStatusFromWire);
 
 // ---- translations ----
 

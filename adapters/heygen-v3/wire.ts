@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { WireAvatarGroup, WireAvatarLook } from '../shared/v3-avatars.js';
+import { WireVideoDetail } from '../shared/v3-videos.js';
 import { memoByItem } from '../shared/schema-cache.js';
 
 /** "T or null", optional: most v3 optional fields are `anyOf [T, null]` with default null. */
@@ -33,24 +34,8 @@ export const WireErrorBody = z.object({
 export const WireVideoCreated = z.object({ video_id: z.string().min(1), status: z.string() });
 export type WireVideoCreated = z.infer<typeof WireVideoCreated>;
 
-export const WireVideoDetail = z.object({
-  status: z.string(),
-  title: opt(z.string()),
-  created_at: opt(z.number().int()),
-  completed_at: opt(z.number().int()),
-  video_url: opt(z.string()),
-  thumbnail_url: opt(z.string()),
-  gif_url: opt(z.string()),
-  captioned_video_url: opt(z.string()),
-  subtitle_url: opt(z.string()),
-  duration: opt(z.number()),
-  folder_id: opt(z.string()),
-  output_language: opt(z.string()),
-  failure_code: opt(z.string()),
-  failure_message: opt(z.string()),
-  video_page_url: opt(z.string()),
-});
-export type WireVideoDetail = z.infer<typeof WireVideoDetail>;
+// A video's detail is HeyGen's v3 shape on both HeyGen and Cloudsway.
+export { WireVideoDetail };
 
 /** DeleteVideoResponse; `deleted` is checked when present. */
 export const WireVideoDeleted = z.object({ deleted: opt(z.boolean()) });
