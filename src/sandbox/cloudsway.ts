@@ -15,12 +15,11 @@
  * title containing `[success]` ends with the word `success` instead of `completed` (the document
  * says both).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
-import { SNIFF_BYTES, sniffMime } from '../core/magic.js';
+import { sniffMime } from '../core/magic.js';
 import { FaultInjector, installFaults, sleep } from './faults.js';
 import type { RecordedRequest, RecordedUpload } from './heygen-v3.js';
 import {
@@ -34,6 +33,7 @@ import {
   type SeedGroup,
   type SeedLook,
 } from './cloudsway-data.js';
+import { receiveFilePart } from './uploads.js';
 
 export type { RecordedRequest, RecordedUpload } from './heygen-v3.js';
 
@@ -406,11 +406,6 @@ function paginate<T>(items: readonly T[], limit: number, token: string | undefin
   return { data, has_more: hasMore, next_token: hasMore ? Buffer.from(JSON.stringify({ after: end })).toString('base64url') : null };
 }
 
-async function drain(stream: Readable): Promise<void> {
-  for await (const _ of stream) {
-    // discard
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // answers
@@ -582,33 +577,7 @@ export async function startCloudswaySandbox(opts: CloudswaySandboxOptions): Prom
 
   app.post(`${V}/v3/assets`, translation, async (request) => {
     if (!request.isMultipart()) throw bad('file is required (multipart/form-data).', 'file');
-    let upload: RecordedUpload | undefined;
-    let head = Buffer.alloc(0);
-    let tooLarge = false;
-    try {
-      for await (const part of request.parts()) {
-        if (part.type !== 'file') continue;
-        if (part.fieldname !== 'file' || upload || tooLarge) {
-          await drain(part.file);
-          continue;
-        }
-        const hash = createHash('sha256');
-        let bytes = 0;
-        for await (const chunk of part.file as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
-        }
-        if (part.file.truncated) {
-          tooLarge = true;
-          continue;
-        }
-        upload = { field: part.fieldname, filename: part.filename, contentType: part.mimetype, bytes, sha256: hash.digest('hex') };
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
-      tooLarge = true;
-    }
+    const { upload, head, tooLarge } = await receiveFilePart(request);
     if (tooLarge) throw new SimError(413, 'payload_too_large', 'File must be no larger than 32 MB.', 'file');
     if (!upload) throw bad('file is required (multipart/form-data).', 'file');
     const rec = recordOf.get(request.raw);

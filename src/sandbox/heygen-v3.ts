@@ -9,9 +9,8 @@
  * not document, so the gateway's unknown-status handling can be exercised. Translations honour the
  * same markers in their title.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { TSchema } from '@sinclair/typebox';
@@ -39,7 +38,7 @@ import {
   type AvatarLookItem,
 } from '../api/schemas/avatars.js';
 import { VoiceListQuery, type VoiceItem } from '../api/schemas/voices.js';
-import { SNIFF_BYTES, sniffMime } from '../core/magic.js';
+import { sniffMime } from '../core/magic.js';
 import { FaultInjector, installFaults, sleep } from './faults.js';
 import {
   TRANSLATION_LANGUAGES,
@@ -52,6 +51,7 @@ import {
   type SeedLook,
   type SeedVoice,
 } from './heygen-v3-data.js';
+import { receiveFilePart, type RecordedUpload } from './uploads.js';
 
 export interface HeygenV3SandboxOptions {
   /** The only key accepted, as `X-Api-Key: <key>` or `Authorization: Bearer <key>`. */
@@ -71,15 +71,7 @@ export interface HeygenV3SandboxOptions {
   record?: boolean;
 }
 
-export interface RecordedUpload {
-  field: string;
-  filename: string;
-  /** The part's Content-Type as the client sent it. */
-  contentType: string;
-  bytes: number;
-  /** Hex SHA-256 of the bytes received. */
-  sha256: string;
-}
+export type { RecordedUpload } from './uploads.js';
 
 export interface RecordedRequest {
   method: string;
@@ -342,11 +334,6 @@ function paginate<T>(items: readonly T[], idOf: (t: T) => string, limit: number,
   };
 }
 
-async function drain(stream: Readable): Promise<void> {
-  for await (const _ of stream) {
-    // discard
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // server
@@ -668,35 +655,7 @@ function registerAssetRoutes(app: FastifyInstance, state: SandboxState, recordOf
 
   app.post('/v3/assets', async (request) => {
     if (!request.isMultipart()) throw fileRequired();
-    let upload: RecordedUpload | undefined;
-    let head = Buffer.alloc(0);
-    let tooLarge = false;
-    try {
-      // Hash while streaming; the whole request is read before answering, so a client still
-      // sending an over-size file gets the 413 rather than a reset connection.
-      for await (const part of request.parts()) {
-        if (part.type !== 'file') continue;
-        if (part.fieldname !== 'file' || upload || tooLarge) {
-          await drain(part.file);
-          continue;
-        }
-        const hash = createHash('sha256');
-        let bytes = 0;
-        for await (const chunk of part.file as AsyncIterable<Buffer>) {
-          hash.update(chunk);
-          bytes += chunk.length;
-          if (head.length < SNIFF_BYTES) head = Buffer.concat([head, chunk.subarray(0, SNIFF_BYTES - head.length)]);
-        }
-        if (part.file.truncated) {
-          tooLarge = true;
-          continue;
-        }
-        upload = { field: part.fieldname, filename: part.filename, contentType: part.mimetype, bytes, sha256: hash.digest('hex') };
-      }
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw err;
-      tooLarge = true;
-    }
+    const { upload, head, tooLarge } = await receiveFilePart(request);
     if (tooLarge) {
       throw apiError('payload_too_large', `File exceeds the ${MAX_ASSET_BYTES / (1024 * 1024)} MB limit. Use direct upload for larger files.`, 'file');
     }
